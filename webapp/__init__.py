@@ -1,0 +1,81 @@
+"""The IASSIST website: a Flask application built by :func:`create_app`."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+from flask_talisman import Talisman
+from htmx_flask import Htmx
+
+from webapp import db, errors, i18n
+from webapp.config import PROJECT_ROOT, settings_from_env
+
+#: Content-Security-Policy: everything from this site only, no inline script or style
+#: (htmx is self-hosted and configured through a <meta> tag, see templates/base.html).
+CSP = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "font-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    Args:
+        config: settings that win over the environment and the defaults (see
+            :func:`webapp.config.settings_from_env`), e.g. ``{"DATABASE_URL": ...}`` in
+            tests.
+
+    Returns:
+        The Flask app, with its blueprints, CLI commands, error pages and security headers.
+        The database schema is not created here: ``flask --app wsgi init-db`` (or the serve
+        command) does that.
+
+    Raises:
+        ValueError: a setting from the environment has the wrong form.
+    """
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config["PROJECT_ROOT"] = PROJECT_ROOT
+    app.config.update(settings_from_env(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    Htmx(app)
+    Talisman(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        content_security_policy=CSP,
+        session_cookie_secure=app.config["FORCE_HTTPS"],
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+    )
+    i18n.init_app(app)
+    db.init_app(app)
+    errors.init_app(app)
+
+    from webapp.events.views import bp as events_bp
+    from webapp.pages.views import bp as pages_bp
+    from webapp.pages.views import root_bp
+
+    app.register_blueprint(root_bp)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(events_bp)
+
+    from webapp.cli import register_commands
+
+    register_commands(app)
+    return app

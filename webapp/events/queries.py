@@ -1,0 +1,149 @@
+"""Queries of the event browser: the filtered, ordered, paged list and the facet counts.
+
+Ordering (what a visitor expects of an event list): upcoming and ongoing events first,
+soonest first; then past events, most recent first. Events with unknown dates sort by
+their year, after the dated events of that year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, or_
+from sqlmodel import Session, select
+
+from webapp.events.filters import EventFilter
+from webapp.events.models import Event
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of results: ``events`` (list[Event]), ``total`` (int, over all pages),
+    ``page`` (int, from 1), ``pages`` (int, at least 1), ``per_page`` (int)."""
+
+    events: list[Event]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Facet counts, each computed with the *other* filters applied.
+
+    ``kind`` and ``region``: {code: count} for every code (0 included); ``year``:
+    {year: count} for every year that has an event at all (0 included), so an option
+    never vanishes, it is only disabled.
+    """
+
+    kind: dict[str, int]
+    region: dict[str, int]
+    year: dict[int, int]
+
+
+def _conditions(flt: EventFilter) -> list:
+    conditions = []
+    if flt.year_from is not None:
+        conditions.append(Event.year.between(flt.year_from, flt.year_to))
+    if flt.kind is not None:
+        conditions.append(Event.kind == flt.kind)
+    if flt.region is not None:
+        conditions.append(Event.region == flt.region)
+    return conditions
+
+
+def _is_past(today: date):
+    """SQL: 1 for a past event, 0 for an upcoming or ongoing one (see Event.timing)."""
+    return case(
+        (Event.end_date.is_(None), case((Event.year < today.year, 1), else_=0)),
+        (Event.end_date < today, 1),
+        else_=0,
+    )
+
+
+def search_events(session: Session, flt: EventFilter, today: date, per_page: int) -> EventPage:
+    """The page ``flt.page`` of events matching ``flt``, ordered as described above.
+
+    A page beyond the last gives an :class:`EventPage` with no events; the view decides
+    what to say.
+    """
+    conditions = _conditions(flt)
+    total = session.exec(select(func.count()).select_from(Event).where(*conditions)).one()
+    past = _is_past(today)
+    # Upcoming: ascending by date; past: descending. One key per direction.
+    upcoming_key = case((past == 0, func.coalesce(Event.start_date, date(9999, 12, 31))))
+    past_year = case((past == 1, Event.year))
+    past_date = case((past == 1, func.coalesce(Event.start_date, date(1000, 1, 1))))
+    statement = (
+        select(Event)
+        .where(*conditions)
+        .order_by(past, upcoming_key, past_year.desc(), past_date.desc(), Event.slug)
+        .offset((flt.page - 1) * per_page)
+        .limit(per_page)
+    )
+    events = list(session.exec(statement).all())
+    pages = max(1, -(-total // per_page))
+    return EventPage(events, total, flt.page, pages, per_page)
+
+
+def _counts(session: Session, column, flt: EventFilter) -> dict:
+    statement = select(column, func.count()).where(*_conditions(flt)).group_by(column)
+    return dict(session.exec(statement).all())
+
+
+def facet_counts(session: Session, flt: EventFilter, kinds, regions) -> Facets:
+    """Facet counts for ``flt``: each facet with its own filter cleared.
+
+    Args:
+        kinds, regions: the codes to report (every option of the form), in order.
+    """
+    kind = _counts(session, Event.kind, flt.without("type"))
+    region = _counts(session, Event.region, flt.without("region"))
+    years = session.exec(select(Event.year).distinct().order_by(Event.year.desc())).all()
+    year = _counts(session, Event.year, flt.without("year"))
+    return Facets(
+        kind={code: kind.get(code, 0) for code in kinds},
+        region={code: region.get(code, 0) for code in regions},
+        year={y: year.get(y, 0) for y in years},
+    )
+
+
+def upcoming_and_recent(session: Session, today: date, recent_years: int = 2) -> tuple[list[Event], list[Event]]:
+    """For the Conferences page: (forthcoming events, soonest first; events of the last
+    ``recent_years`` calendar years that are over, most recent first)."""
+    past = _is_past(today)
+    forthcoming = session.exec(
+        select(Event).where(past == 0).order_by(func.coalesce(Event.start_date, date(9999, 12, 31)))
+    ).all()
+    recent = session.exec(
+        select(Event)
+        .where(past == 1, Event.year >= today.year - recent_years + 1)
+        .order_by(Event.year.desc(), Event.start_date.desc())
+    ).all()
+    return list(forthcoming), list(recent)
+
+
+def past_annual_conferences(session: Session, today: date) -> list[Event]:
+    """Every annual conference that is over (or was cancelled or postponed), most recent
+    first."""
+    past = _is_past(today)
+    return list(
+        session.exec(
+            select(Event)
+            .where(Event.kind == "annual_conference", or_(past == 1, Event.status.in_(("cancelled", "postponed"))))
+            .order_by(Event.year.desc(), Event.start_date.desc())
+        ).all()
+    )
+
+
+def next_annual_conference(session: Session, today: date) -> Event | None:
+    """The next annual conference that is not over (for the brochure and home page)."""
+    past = _is_past(today)
+    return session.exec(
+        select(Event)
+        .where(Event.kind == "annual_conference", past == 0)
+        .order_by(func.coalesce(Event.start_date, date(9999, 12, 31)))
+        .limit(1)
+    ).first()

@@ -1,0 +1,109 @@
+"""Pages of the event domain: the event browser and a page per event."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from webapp.clock import today
+from webapp.db import get_session
+from webapp.errors import bad_request
+from webapp.events.codes import KINDS, REGION_LABELS, events_count_label, region_codes
+from webapp.events.filters import EventFilter, FilterError
+from webapp.events.models import Event
+from webapp.events.queries import facet_counts, search_events
+from webapp.htmx import add_vary, render_fragment, wants_fragment
+from webapp.i18n import collation_key
+
+bp = Blueprint("events", __name__, url_prefix="/<locale:lang_code>/events")
+
+RESULTS_ID = "event-results"
+FACETS = ("year", "type", "region")
+
+
+def _region_order() -> list[str]:
+    """Region codes sorted by their label in the page's locale (accent-insensitive)."""
+    return sorted(region_codes(), key=lambda code: collation_key(str(REGION_LABELS[code])))
+
+
+def _page_title(flt: EventFilter) -> str:
+    parts = []
+    if flt.year:
+        parts.append(flt.year)
+    if flt.kind:
+        parts.append(str(KINDS[flt.kind]))
+    if flt.region:
+        parts.append(str(REGION_LABELS[flt.region]))
+    if not parts:
+        return _("Events")
+    return _("Events: %(filters)s", filters=", ".join(parts))
+
+
+@bp.get("/")
+def browse():
+    """The event browser: ``GET /<locale>/events/?year=&type=&region=&page=``.
+
+    The full page, or only the results (plus out-of-band counts) for an htmx request aimed
+    at them (:func:`webapp.htmx.wants_fragment`). 400 for a bad parameter, 404 for a page
+    beyond the last.
+    """
+    try:
+        flt = EventFilter.from_args(request.args)
+    except FilterError as error:
+        return bad_request(error.parameter, error.message)
+    session = get_session()
+    results = search_events(session, flt, today(), current_app.config["EVENTS_PER_PAGE"])
+    if flt.page > results.pages:
+        abort(404)
+    regions = _region_order()
+    facets = facet_counts(session, flt, list(KINDS), regions)
+    context = {
+        "flt": flt,
+        "results": results,
+        "facets": facets,
+        "regions": regions,
+        "today": today(),
+        "page_title": _page_title(flt),
+        "count_label": events_count_label(results.total),
+        "results_id": RESULTS_ID,
+    }
+    if wants_fragment(RESULTS_ID):
+        # The facet group the visitor is using is not swapped (its counts do not depend
+        # on its own value), so focus and state stay where they are.
+        trigger = request.htmx.trigger or ""
+        context["oob_facets"] = [f for f in FACETS if trigger != f"facet-{f}"]
+        html = render_fragment("events/browse.html", ["results", "oob"], **context)
+        response = make_response(html)
+    else:
+        response = make_response(render_template("events/browse.html", **context))
+    return add_vary(response)
+
+
+@bp.get("/<slug>/")
+def detail(slug: str):
+    """One event's page; 404 for an unknown slug."""
+    event = get_session().exec(select(Event).where(Event.slug == slug)).first()
+    if event is None:
+        abort(404)
+    return render_template("events/detail.html", event=event, today=today())
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    """Code lists and display helpers for templates, as Jinja globals so that macros
+    imported without context see them too."""
+    from webapp.events import codes, display
+
+    state.app.jinja_env.globals.update(
+        KINDS=codes.KINDS,
+        KIND_SINGULAR=codes.KIND_SINGULAR,
+        FORMATS=codes.FORMATS,
+        STATUSES=codes.STATUSES,
+        SHOWN_STATUSES=codes.SHOWN_STATUSES,
+        REGION_LABELS=codes.REGION_LABELS,
+        TIMINGS=codes.TIMINGS,
+        event_text=display.event_text,
+        event_label=display.event_label,
+        event_place=display.event_place,
+    )

@@ -1,0 +1,169 @@
+"""Locales: the locale in the URL, negotiation, and CLDR formatting for templates.
+
+Every public URL starts with one of :data:`LOCALES` (``/en/…``). The locale is taken from
+the URL before Flask-Babel sees it; an unknown prefix does not match any route (404).
+``/`` redirects to the visitor's remembered language (cookie :data:`LOCALE_COOKIE`) or the
+best match of ``Accept-Language``. Dates, date ranges, numbers and country names come from
+Babel's CLDR data in the page's locale.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from babel import Locale
+from babel.dates import format_interval
+from flask import Flask, g, request, url_for
+from flask_babel import Babel, get_locale
+from werkzeug.routing import BaseConverter
+
+#: The five languages of the association's printed brochure, English first (the default).
+LOCALES: tuple[str, ...] = ("en", "fr", "de", "pt", "es")
+DEFAULT_LOCALE = "en"
+#: Cookie that remembers the language a visitor chose (no tracking: only the locale code).
+LOCALE_COOKIE = "locale"
+LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600  # seconds
+
+
+class LocaleConverter(BaseConverter):
+    """URL converter ``<locale:lang_code>`` matching only the codes in :data:`LOCALES`."""
+
+    regex = "|".join(LOCALES)
+
+
+def language_name(code: str) -> str:
+    """The language ``code`` named in itself, capitalised as in a language menu
+    (``"fr"`` -> ``"Français"``), from CLDR."""
+    name = Locale.parse(code).get_display_name(code)
+    return name[:1].upper() + name[1:]
+
+
+def negotiate_locale() -> str:
+    """The locale for a request that has none in its URL: the cookie if it holds a known
+    locale, else the best match of ``Accept-Language`` (primary tags match, so ``pt-BR``
+    gives ``pt``), else :data:`DEFAULT_LOCALE`."""
+    remembered = request.cookies.get(LOCALE_COOKIE)
+    if remembered in LOCALES:
+        return remembered
+    return request.accept_languages.best_match(LOCALES, default=DEFAULT_LOCALE)
+
+
+def current_locale() -> str:
+    """The locale code of the current request (from the URL, else negotiated)."""
+    if "locale" not in g:
+        g.locale = negotiate_locale()
+    return g.locale
+
+
+def format_date_range(start: date | None, end: date | None) -> str | None:
+    """A date range in the page's locale through CLDR's interval formats (skeleton
+    ``yMMMd``): ``"3–6 juin 2025"`` in French. None when the dates are unknown."""
+    if start is None:
+        return None
+    return format_interval(start, end or start, "yMMMd", locale=get_locale())
+
+
+def country_name(code: str | None) -> str | None:
+    """The ISO 3166-1 alpha-2 ``code`` named in the page's locale (CLDR territories), or
+    None for no code."""
+    if not code:
+        return None
+    return get_locale().territories.get(code.upper(), code.upper())
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """A sort key that ignores case and accents (``"Élan"`` sorts with ``"elan"``), the
+    original text breaking ties. Enough for the five Latin-script languages here."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return (base.casefold(), text)
+
+
+def url_for_locale(code: str) -> str:
+    """The current page's URL in locale ``code``, with the same path and query string."""
+    endpoint = request.endpoint
+    args = dict(request.view_args or {})
+    args["lang_code"] = code
+    url = url_for(endpoint, **args)
+    if request.query_string:
+        url += "?" + request.query_string.decode("utf-8", "replace")
+    return url
+
+
+def _pull_locale(endpoint: str | None, values: dict | None) -> None:
+    if values and "lang_code" in values:
+        g.locale = values.pop("lang_code")
+
+
+def _add_locale(endpoint: str, values: dict) -> None:
+    if "lang_code" in values or not endpoint:
+        return
+    from flask import current_app
+
+    if current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+        values["lang_code"] = current_locale()
+
+
+def _content_language(response):
+    if request.view_args is not None and "locale" in g:
+        response.headers["Content-Language"] = g.locale
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the converter, the locale selector, URL hooks, template helpers and the
+    ``Content-Language`` header."""
+    app.url_map.converters["locale"] = LocaleConverter
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(app.config["PROJECT_ROOT"] / "translations")
+    )
+    Babel(app, locale_selector=current_locale)
+    app.url_value_preprocessor(_pull_locale)
+    app.url_defaults(_add_locale)
+    app.after_request(_content_language)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(
+        LOCALES=LOCALES,
+        language_name=language_name,
+        url_for_locale=url_for_locale,
+        current_locale=current_locale,
+    )
+    app.jinja_env.filters.update(
+        date_range=format_date_range,
+        country_name=country_name,
+    )
+
+
+#: Grammatical gender of the nouns the site composes ordinals with, per locale
+#: ("conference" is feminine in French, Portuguese and Spanish; "workshop" masculine).
+ORDINAL_GENDER = {
+    "annual_conference": {"fr": "f", "pt": "f", "es": "f"},
+    "regional_workshop": {"fr": "m", "pt": "m", "es": "m"},
+}
+_EN_SUFFIX = {"one": "st", "two": "nd", "few": "rd", "other": "th"}
+
+
+def format_ordinal(number: int, noun_kind: str, locale: str | None = None) -> str:
+    """``number`` as an ordinal numeral in ``locale`` (default: the page's), agreeing with
+    the gender of the noun of ``noun_kind`` (an event kind code).
+
+    Rules: English by CLDR's ordinal plural categories (1st, 2nd, 3rd, 11th, 50th);
+    French 1er/1re then 50e (Imprimerie nationale); German 50.; Portuguese 50.º/50.ª;
+    Spanish 50.º/50.ª with the apocopated 1.er and 3.er before a masculine noun (RAE).
+    """
+    code = locale or str(get_locale())
+    gender = ORDINAL_GENDER.get(noun_kind, {}).get(code, "m")
+    if code == "en":
+        return f"{number}{_EN_SUFFIX[Locale.parse('en').ordinal_form(number)]}"
+    if code == "fr":
+        if number == 1:
+            return "1er" if gender == "m" else "1re"
+        return f"{number}e"
+    if code == "de":
+        return f"{number}."
+    if code == "es" and gender == "m" and number % 10 in (1, 3) and number % 100 not in (11, 13):
+        return f"{number}.er"
+    return f"{number}.{'ª' if gender == 'f' else 'º'}"

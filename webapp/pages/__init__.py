@@ -1,0 +1,1 @@
+"""The association's pages: Home, About, Conferences, and the redirect from ``/``."""

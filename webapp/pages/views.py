@@ -1,0 +1,74 @@
+"""Views of the association's pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+
+from webapp.clock import today
+from webapp.db import get_session
+from webapp.events.queries import next_annual_conference, past_annual_conferences, upcoming_and_recent
+from webapp.i18n import negotiate_locale
+from webapp.pages.charts import MEMBERS_BY_REGION, pie_slices
+
+bp = Blueprint("pages", __name__, url_prefix="/<locale:lang_code>")
+root_bp = Blueprint("root", __name__)
+
+#: Pages of iassistdata.org that this site links to rather than builds.
+ASSOCIATION_SITE = {
+    "membership": "https://iassistdata.org/about/become-a-member/",
+    "committees": "https://iassistdata.org/about/committees-and-groups/",
+    "webinars": "https://iassistdata.org/membership/webinars/",
+    "discussion_list": "https://iassistdata.org/membership/discussion-list/",
+    "strategic_plan": "https://iassistdata.org/about/strategic-plan/",
+    "code_of_conduct": "https://iassistdata.org/community/code-of-conduct/",
+    "conference_archive": "https://iassistdata.org/conferences/archive/",
+    "iq": "https://iassistdata.org/iq/",
+}
+
+
+@root_bp.get("/")
+def root():
+    """``/``: redirect (302) to the home page in the remembered or negotiated locale;
+    ``Vary: Accept-Language, Cookie``."""
+    response = redirect(url_for("pages.home", lang_code=negotiate_locale()))
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+@bp.get("/")
+def home():
+    """Home: who IASSIST is, the next annual conference, the ways in."""
+    session = get_session()
+    return render_template(
+        "pages/home.html",
+        next_conference=next_annual_conference(session, today()),
+        today=today(),
+        links=ASSOCIATION_SITE,
+    )
+
+
+@bp.get("/about/")
+def about():
+    """About: the content of the association's About page (seed 000)."""
+    return render_template(
+        "pages/about.html",
+        slices=pie_slices(),
+        members_by_region=MEMBERS_BY_REGION,
+        links=ASSOCIATION_SITE,
+    )
+
+
+@bp.get("/conferences/")
+def conferences():
+    """Conferences: the annual conference text (seed 002) with its forthcoming and recent
+    events and the past conferences computed from the store."""
+    session = get_session()
+    forthcoming, recent = upcoming_and_recent(session, today())
+    return render_template(
+        "pages/conferences.html",
+        forthcoming=forthcoming,
+        recent=recent,
+        past=past_annual_conferences(session, today()),
+        today=today(),
+        links=ASSOCIATION_SITE,
+    )

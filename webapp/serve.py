@@ -1,0 +1,48 @@
+"""``iassist-serve``: prepare the store and serve the site with waitress.
+
+On start: create missing tables, load the bundled event data if the store has no event
+yet, then serve ``wsgi.app`` on ``HOST:PORT`` (default 127.0.0.1:8000) with ``THREADS``
+threads; see :func:`webapp.config.serve_settings`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session, func, select
+from waitress import serve
+
+from webapp import create_app
+from webapp.config import serve_settings
+from webapp.db import create_schema, get_engine
+from webapp.events.loader import load_events
+from webapp.events.models import Event
+
+
+def prepare(app) -> None:
+    """Create the schema and load the bundled events on first run.
+
+    Raises:
+        webapp.events.loader.LoadError: the bundled data has a bad row.
+    """
+    create_schema(app)
+    with Session(get_engine(app)) as session:
+        if session.exec(select(func.count()).select_from(Event)).one() == 0:
+            report = load_events(session)
+            app.logger.warning("Loaded the bundled events: %s", report)
+
+
+def main() -> None:
+    """Entry point of ``iassist-serve``."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = create_app()
+    prepare(app)
+    settings = serve_settings()
+    logging.getLogger("waitress").info(
+        "IASSIST site on http://%s:%s/", settings["host"], settings["port"]
+    )
+    serve(app, **settings)
+
+
+if __name__ == "__main__":
+    main()
