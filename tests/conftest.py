@@ -1,0 +1,106 @@
+"""Shared fixtures: an app on a real SQLite file with the bundled events loaded, a test
+client, a CLI runner, and the site served by real waitress on a free port.
+
+Today is fixed at 2026-11-22 (``IASSIST_TODAY``): IASSIST 2027 in Vancouver is the next
+event, the 2026 Entebbe workshop is just over.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+from waitress.server import create_server
+
+from webapp import create_app
+from webapp.db import create_schema, get_engine
+from webapp.events.loader import load_events
+
+TODAY = date(2026, 11, 22)
+#: ``shared/`` lies beside the project root, in a developer's tree and in CI alike.
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def make_app(tmp_path: Path, **overrides):
+    """An app whose store is a fresh SQLite file in ``tmp_path`` (schema created, nothing
+    loaded), its generated brochures in ``tmp_path`` too."""
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "IASSIST_TODAY": TODAY,
+        "BROCHURE_DIR": str(tmp_path / "generated"),
+        "OFFICIAL_BROCHURE_DIR": str(tmp_path / "official"),
+    }
+    config.update(overrides)
+    app = create_app(config)
+    create_schema(app)
+    return app
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    """An app with an empty store."""
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An app with the bundled events loaded."""
+    app = make_app(tmp_path)
+    with Session(get_engine(app)) as session:
+        load_events(session)
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """The app served by waitress in a thread; ``url`` is its base URL (no trailing
+    slash)."""
+
+    def __init__(self, app):
+        self.port = free_port()
+        self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app):
+    """The site with the bundled events, served by real waitress on a free port."""
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def shared_events_csv() -> Path:
+    """The reference CSV in ../shared/data, read independently of the project's loader."""
+    path = SHARED_DATA / "iassist_events.csv"
+    assert path.exists(), f"missing reference data {path}"
+    return path
