@@ -4,6 +4,7 @@
 - ``load-events [--events FILE] [--translations FILE]``: load the event data (all or
   nothing; prints what changed, or the file, row and field of the first bad value and
   exits with status 1).
+- ``translate extract|update|compile|check``: the translation workflow.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from webapp.events.loader import EVENTS_FILE, TRANSLATIONS_FILE, LoadError, load
 
 def register_commands(app: Flask) -> None:
     """Add the project's commands to ``app.cli``."""
+    register_translate_commands(app)
 
     @app.cli.command("init-db")
     def init_db() -> None:
@@ -42,3 +44,44 @@ def register_commands(app: Flask) -> None:
             except LoadError as error:
                 raise click.ClickException(f"nothing loaded: {error}") from error
         click.echo(f"Events loaded: {report}")
+
+
+def register_translate_commands(app: Flask) -> None:
+    """``flask translate extract|update|compile|check`` (see :mod:`webapp.catalogues`)."""
+    from webapp import catalogues
+
+    @app.cli.group("translate")
+    def translate() -> None:
+        """Translation workflow: extract, update, compile, check."""
+
+    @translate.command("extract")
+    def extract() -> None:
+        """Extract the messages into translations/messages.pot."""
+        click.echo(f"Template written: {catalogues.extract()}")
+
+    @translate.command("update")
+    def update() -> None:
+        """Extract, then merge new and changed messages into every catalogue."""
+        catalogues.update()
+
+    @translate.command("compile")
+    def compile_() -> None:
+        """Compile the catalogues to .mo files."""
+        catalogues.compile_catalogues()
+
+    @translate.command("check")
+    def check() -> None:
+        """Fail on untranslated, fuzzy, missing, stale or placeholder-breaking messages."""
+        failed = False
+        for report in catalogues.check_all():
+            click.echo(
+                f"{report.locale}: {report.messages} messages, {len(report.untranslated)} "
+                f"untranslated, {len(report.fuzzy)} fuzzy, {len(report.missing)} missing, "
+                f"{len(report.stale)} stale, {len(report.placeholder_errors)} placeholder errors"
+            )
+            for name in ("untranslated", "fuzzy", "missing", "stale", "placeholder_errors"):
+                for msgid in getattr(report, name)[:20]:
+                    click.echo(f"  {name}: {msgid!r}")
+            failed |= not report.ok
+        if failed:
+            raise click.ClickException("the catalogues are not complete")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
@@ -52,6 +52,12 @@ def browse():
         flt = EventFilter.from_args(request.args)
     except FilterError as error:
         return bad_request(error.parameter, error.message)
+    canonical = url_for("events.browse", **flt.to_args())
+    fragment = wants_fragment(RESULTS_ID)
+    if not fragment and request.full_path.rstrip("?") != canonical:
+        # One URL per filtered view: a form sent without JavaScript carries empty fields
+        # ("?year=&type=workshop&region="), redirect it to the canonical, shareable URL.
+        return add_vary(redirect(canonical, 302))
     session = get_session()
     results = search_events(session, flt, today(), current_app.config["EVENTS_PER_PAGE"])
     if flt.page > results.pages:
@@ -68,13 +74,14 @@ def browse():
         "count_label": events_count_label(results.total),
         "results_id": RESULTS_ID,
     }
-    if wants_fragment(RESULTS_ID):
+    if fragment:
         # The facet group the visitor is using is not swapped (its counts do not depend
         # on its own value), so focus and state stay where they are.
         trigger = request.htmx.trigger or ""
         context["oob_facets"] = [f for f in FACETS if trigger != f"facet-{f}"]
         html = render_fragment("events/browse.html", ["results", "oob"], **context)
         response = make_response(html)
+        response.headers["HX-Push-Url"] = canonical
     else:
         response = make_response(render_template("events/browse.html", **context))
     return add_vary(response)

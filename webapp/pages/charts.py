@@ -10,26 +10,47 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from flask_babel import format_percent
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-#: (css class, label, share in percent, how the source words it)
+#: (css class, label, share in percent, how the source words it: "about" for "almost
+#: 50%", "exact" for a stated figure, "rest" for what the others leave)
 MEMBERS_BY_REGION = (
-    ("us", _l("United States"), 50, _l("almost 50%")),
-    ("europe", _l("Europe"), 25, _l("25%")),
-    ("canada", _l("Canada"), 15, _l("15%")),
-    ("other", _l("Asia-Pacific and Africa"), 10, _l("the remaining share")),
+    ("us", _l("United States"), 50, "about"),
+    ("europe", _l("Europe"), 25, "exact"),
+    ("canada", _l("Canada"), 15, "exact"),
+    ("other", _l("Asia-Pacific and Africa"), 10, "rest"),
 )
+
+
+def share_text(share: int, wording: str) -> str:
+    """A share as the source words it, in the page's locale: "almost 50 %" (fr), "25%",
+    or "the remaining share" (no figure is published for the rest)."""
+    if wording == "rest":
+        return _("the remaining share")
+    percent = format_percent(share / 100)
+    if wording == "about":
+        return _("almost %(percent)s", percent=percent)
+    return percent
 
 
 @dataclass(frozen=True)
 class Slice:
-    """One slice of a pie chart: ``css_class`` (str), ``label`` and ``share_text`` (lazy
-    strings), ``path`` (SVG path data in a 200×200 box centred on 100,100)."""
+    """One slice of a pie chart: ``css_class`` (str), ``label`` (lazy string),
+    ``share`` (percent, int), ``wording`` (see :data:`MEMBERS_BY_REGION`), ``path`` (SVG
+    path data in a 200×200 box centred on 100,100)."""
 
     css_class: str
     label: object
-    share_text: object
+    share: int
+    wording: str
     path: str
+
+    @property
+    def share_text(self) -> str:
+        """The share in the page's locale (:func:`share_text`)."""
+        return share_text(self.share, self.wording)
 
 
 def pie_slices(shares=MEMBERS_BY_REGION, radius: float = 90.0) -> list[Slice]:
@@ -42,13 +63,13 @@ def pie_slices(shares=MEMBERS_BY_REGION, radius: float = 90.0) -> list[Slice]:
     if sum(s[2] for s in shares) != 100:
         raise ValueError("shares must sum to 100")
     slices, start = [], 0.0
-    for css_class, label, share, text in shares:
+    for css_class, label, share, wording in shares:
         end = start + share / 100 * 2 * math.pi
         x1, y1 = 100 + radius * math.sin(start), 100 - radius * math.cos(start)
         x2, y2 = 100 + radius * math.sin(end), 100 - radius * math.cos(end)
         large = 1 if end - start > math.pi else 0
         path = (f"M100,100 L{x1:.2f},{y1:.2f} A{radius:g},{radius:g} 0 {large} 1 "
                 f"{x2:.2f},{y2:.2f} Z")
-        slices.append(Slice(css_class, label, text, path))
+        slices.append(Slice(css_class, label, share, wording, path))
         start = end
     return slices

@@ -8,7 +8,7 @@ from webapp.clock import today
 from webapp.db import get_session
 from webapp.events.queries import next_annual_conference, past_annual_conferences, upcoming_and_recent
 from webapp.i18n import negotiate_locale
-from webapp.pages.charts import MEMBERS_BY_REGION, pie_slices
+from webapp.pages.charts import pie_slices
 
 bp = Blueprint("pages", __name__, url_prefix="/<locale:lang_code>")
 root_bp = Blueprint("root", __name__)
@@ -53,7 +53,6 @@ def about():
     return render_template(
         "pages/about.html",
         slices=pie_slices(),
-        members_by_region=MEMBERS_BY_REGION,
         links=ASSOCIATION_SITE,
     )
 

@@ -1,0 +1,52 @@
+# The project's commands. Quick start: `make serve` (set up and serve the site) and
+# `make test` (set up and run the whole test suite). Both work on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: serve test setup test-setup translations extract-messages update-catalogues \
+        compile-catalogues check-catalogues load-events build-brochures benchmark clean
+
+serve: setup
+	$(BIN)/iassist-serve
+
+test: test-setup
+	$(BIN)/pytest
+
+# A virtualenv with the project and its test tools, rebuilt when pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+setup: $(BIN)/.installed compile-catalogues
+	bash scripts/system-deps.sh
+
+test-setup: $(BIN)/.installed compile-catalogues
+	bash scripts/system-deps.sh --browser
+
+# Translation workflow (see README): extract -> update -> translate -> compile -> check.
+extract-messages: $(BIN)/.installed
+	$(FLASK) translate extract
+
+update-catalogues: $(BIN)/.installed
+	$(FLASK) translate update
+
+compile-catalogues: $(BIN)/.installed
+	$(FLASK) translate compile
+
+check-catalogues: $(BIN)/.installed
+	$(FLASK) translate check
+
+load-events: $(BIN)/.installed
+	$(FLASK) load-events
+
+build-brochures: setup
+	$(FLASK) build-brochures
+
+benchmark: setup
+	$(BIN)/python tools/benchmark.py
+
+clean:
+	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo

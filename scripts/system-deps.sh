@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# System packages the project needs beyond Python, from Debian's archive:
+#   - Pango (WeasyPrint renders the brochure PDFs with it);
+#   - with --browser: Chromium, driven by Playwright in the browser tests.
+# Installs only what is missing; needs root (as on CI and the developers' machines).
+set -euo pipefail
+need=()
+ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+if [[ "${1:-}" == "--browser" ]]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
+if ((${#need[@]})); then
+  echo "Installing system packages: ${need[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "Run as root, or install them yourself: apt-get install ${need[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi

@@ -1,0 +1,155 @@
+"""The translation workflow: extract, update, compile and check the gettext catalogues.
+
+``translations/<locale>/LC_MESSAGES/messages.po`` holds each catalogue (fr, de, pt, es;
+English is the source language). Commands (``flask --app wsgi translate …``, wrapped by
+the Makefile):
+
+- ``extract``: collect every message of ``webapp/`` and ``templates/`` into
+  ``translations/messages.pot`` (pybabel, ``babel.cfg``; keywords for ``_l``,
+  ``lazy_gettext``, ``ngettext`` and ``lazy_ngettext``).
+- ``update``: extract, then merge the template into each catalogue (new messages appear
+  untranslated, changed ones fuzzy).
+- ``compile``: write the ``.mo`` files the site reads (done by ``make setup``; never
+  committed).
+- ``check``: fail on any untranslated or fuzzy message, a catalogue older than the code
+  and templates (a message the code uses that the catalogue lacks, or one it holds that
+  the code no longer uses), or a translation that drops or adds a format placeholder.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from webapp.config import PROJECT_ROOT
+from webapp.i18n import DEFAULT_LOCALE, LOCALES
+
+TRANSLATIONS = PROJECT_ROOT / "translations"
+TEMPLATE = TRANSLATIONS / "messages.pot"
+KEYWORDS = ["_l", "lazy_gettext", "ngettext:1,2", "lazy_ngettext:1,2"]
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]")
+
+
+def catalogue_path(locale: str) -> Path:
+    """``translations/<locale>/LC_MESSAGES/messages.po``."""
+    return TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True,
+                   cwd=PROJECT_ROOT)
+
+
+def extract(output: Path = TEMPLATE) -> Path:
+    """Extract every message into the template ``output`` (a .pot file).
+
+    Raises:
+        subprocess.CalledProcessError: pybabel failed.
+    """
+    args = ["extract", "-F", "babel.cfg", "--no-location", "--sort-output",
+            "--project", "IASSIST website", "--copyright-holder", "IASSIST",
+            "--msgid-bugs-address", "https://iassistdata.org/", "-o", str(output)]
+    for keyword in KEYWORDS:
+        args += ["-k", keyword]
+    _pybabel("-q", *args, ".")
+    return output
+
+
+def update() -> None:
+    """Extract, then merge the template into every catalogue (creating missing ones)."""
+    extract()
+    for locale in LOCALES:
+        if locale == DEFAULT_LOCALE:
+            continue
+        if catalogue_path(locale).exists():
+            _pybabel("update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", locale,
+                     "--no-wrap", "--ignore-obsolete")
+        else:
+            _pybabel("init", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", locale,
+                     "--no-wrap")
+
+
+def compile_catalogues() -> None:
+    """Compile every catalogue to its ``.mo`` file."""
+    _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
+
+
+@dataclass
+class CatalogueReport:
+    """The state of one catalogue: ``messages`` (int), and lists of msgids that are
+    ``untranslated``, ``fuzzy``, ``missing`` (in the code, not the catalogue), ``stale``
+    (in the catalogue, no longer in the code) or have ``placeholder_errors``."""
+
+    locale: str
+    messages: int = 0
+    untranslated: list[str] = field(default_factory=list)
+    fuzzy: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    placeholder_errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.untranslated or self.fuzzy or self.missing or self.stale
+                    or self.placeholder_errors)
+
+
+def _key(message) -> str:
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(m.group(0) for m in PLACEHOLDER.finditer(text))
+
+
+def check_catalogue(locale: str, template_text: str) -> CatalogueReport:
+    """Compare catalogue ``locale`` with a freshly extracted template (its text).
+
+    Raises:
+        OSError: the catalogue does not exist.
+    """
+    template = read_po(io.StringIO(template_text))
+    with open(catalogue_path(locale), encoding="utf-8") as fh:
+        catalogue = read_po(fh, locale=locale)
+    report = CatalogueReport(locale)
+    wanted = {_key(m) for m in template if m.id}
+    have = {}
+    for message in catalogue:
+        if not message.id:
+            continue
+        have[_key(message)] = message
+    report.messages = len(have)
+    report.missing = sorted(wanted - have.keys())
+    report.stale = sorted(have.keys() - wanted)
+    for key, message in have.items():
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        if message.fuzzy:
+            report.fuzzy.append(key)
+        if not all(strings):
+            report.untranslated.append(key)
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
+        expected = _placeholders(ids[-1])
+        for s in strings:
+            # A plural form may leave the number out ("un événement"), nothing else.
+            got = _placeholders(s)
+            if got != expected and not (len(ids) > 1 and set(got) <= set(expected)):
+                report.placeholder_errors.append(key)
+                break
+    return report
+
+
+def check_all() -> list[CatalogueReport]:
+    """Check every translated locale against a fresh extraction of the code."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = extract(Path(tmp) / "messages.pot")
+        template_text = pot.read_text(encoding="utf-8")
+    return [check_catalogue(locale, template_text) for locale in LOCALES if locale != DEFAULT_LOCALE]
