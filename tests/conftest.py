@@ -7,7 +7,6 @@ event, the 2026 Entebbe workshop is just over.
 
 from __future__ import annotations
 
-import socket
 import threading
 from datetime import date
 from pathlib import Path
@@ -66,19 +65,14 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class LiveServer:
-    """The app served by waitress in a thread; ``url`` is its base URL (no trailing
-    slash)."""
+    """The app served by waitress in a thread, on a port the OS picks; ``url`` is its
+    base URL (no trailing slash). Stopped from inside its own loop thread (waitress's
+    trigger), so that no socket is closed under a running select()."""
 
     def __init__(self, app):
-        self.port = free_port()
-        self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        self.port = self.server.effective_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -87,8 +81,13 @@ class LiveServer:
         return self
 
     def __exit__(self, *exc):
-        self.server.close()
+        def close_all():  # runs inside the server's loop thread
+            for channel in list(self.server._map.values()):
+                channel.close()
+
+        self.server.trigger.pull_trigger(close_all)
         self.thread.join(timeout=5)
+        self.server.task_dispatcher.shutdown()
 
 
 @pytest.fixture

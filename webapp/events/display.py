@@ -41,14 +41,14 @@ def event_text(event: Event, field: str) -> LocalizedText | None:
 def event_label(event: Event) -> str | None:
     """The numbered label the site composes in the page's locale ("50e conférence
     annuelle"), shown beside an original title in another language; None for an event
-    without a number, and on pages in the original language (the title says it already:
+    without a number (the numbered workshops are the Africa series), and on pages in the original language (the title says it already:
     "IASSIST 2025 (50th annual conference)")."""
     if event.number is None or str(get_locale()) == ORIGINAL_LANGUAGE:
         return None
     ordinal = format_ordinal(event.number, event.kind)
     if event.kind == "annual_conference":
         return _("%(ordinal)s annual conference", ordinal=ordinal)
-    if event.kind == "regional_workshop":
+    if event.kind == "regional_workshop" and event.region == "africa":
         return _("%(ordinal)s Africa regional workshop", ordinal=ordinal)
     return None
 
