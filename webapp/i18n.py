@@ -94,6 +94,7 @@ def url_for_locale(code: str) -> str:
 def _pull_locale(endpoint: str | None, values: dict | None) -> None:
     if values and "lang_code" in values:
         g.locale = values.pop("lang_code")
+        g.locale_from_url = True
 
 
 def _add_locale(endpoint: str, values: dict) -> None:
@@ -106,8 +107,22 @@ def _add_locale(endpoint: str, values: dict) -> None:
 
 
 def _content_language(response):
-    if request.view_args is not None and "locale" in g:
+    """``Content-Language`` on every localized response; and remember the language of a
+    page the visitor opened (not an htmx fragment) in the :data:`LOCALE_COOKIE`, so that
+    ``/`` brings them back to it: the language they chose wins over ``Accept-Language``."""
+    if "locale" in g:
         response.headers["Content-Language"] = g.locale
+    if (
+        g.get("locale_from_url")
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and request.headers.get("HX-Request") != "true"
+        and request.cookies.get(LOCALE_COOKIE) != g.locale
+    ):
+        response.set_cookie(
+            LOCALE_COOKIE, g.locale, max_age=LOCALE_COOKIE_MAX_AGE, path="/",
+            samesite="Lax", httponly=True, secure=request.is_secure,
+        )
     return response
 
 
