@@ -1,0 +1,182 @@
+"""The site in five languages: every page's language markup, translated strings, CLDR
+dates and country names, plurals, negotiation, the language switcher, and the
+catalogues themselves."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from webapp.catalogues import check_all
+
+LOCALES = ("en", "fr", "de", "pt", "es")
+PAGES = ("/", "/about/", "/conferences/", "/events/", "/events/?type=regional_workshop",
+         "/events/2025-conference-bristol/")
+#: A sample of known strings per locale (navigation, filter labels, headings).
+KNOWN = {
+    "en": ["Events", "All years", "Annual conferences", "Conferences"],
+    "fr": ["Événements", "Toutes les années", "Conférences annuelles", "Conférences"],
+    "de": ["Veranstaltungen", "Alle Jahre", "Jahreskonferenzen", "Konferenzen"],
+    "pt": ["Eventos", "Todos os anos", "Conferências anuais", "Conferências"],
+    "es": ["Eventos", "Todos los años", "Conferencias anuales", "Conferencias"],
+}
+#: IASSIST 2025 in Bristol, 3–6 June 2025, as CLDR (Babel's interval formats, yMMMd) has it.
+BRISTOL_DATES = {
+    "en": "Jun 3\u2009–\u20096, 2025",
+    "fr": "3–6 juin 2025",
+    "de": "3.–6. Juni 2025",
+    "pt": "3\u2009–\u20096 de jun. de 2025",
+    "es": "3–6 jun 2025",
+}
+UNITED_KINGDOM = {"en": "United Kingdom", "fr": "Royaume-Uni", "de": "Vereinigtes Königreich",
+                  "pt": "Reino Unido", "es": "Reino Unido"}
+ONE_EVENT = {"en": "1 event", "fr": "1 événement", "de": "1 Veranstaltung", "pt": "1 evento", "es": "1 evento"}
+EIGHT_EVENTS = {"en": "8 events", "fr": "8 événements", "de": "8 Veranstaltungen", "pt": "8 eventos", "es": "8 eventos"}
+TAGLINE_START = {
+    "fr": "Organisation internationale de professionnels",
+    "de": "Eine internationale Organisation für Fachleute",
+    "pt": "Uma organização internacional de profissionais",
+    "es": "Una organización internacional de profesionales",
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_has_lang_content_language_and_alternates(client, locale, page):
+    response = client.get(f"/{locale}{page}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{locale}">' in html
+    assert response.headers["Content-Language"] == locale
+    for code in LOCALES:
+        assert f'<link rel="alternate" hreflang="{code}" href="/{code}{page}">' in html
+    assert f'<link rel="alternate" hreflang="x-default" href="/en{page}">' in html
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_known_strings_appear_translated(client, locale):
+    html = client.get(f"/{locale}/events/").get_data(as_text=True)
+    for text in KNOWN[locale]:
+        assert text in html, (locale, text)
+    if locale != "en":
+        for english in ("All years", "All regions", "Annual conferences", "Skip to content", "Show events"):
+            assert english not in html, (locale, english)
+
+
+@pytest.mark.parametrize("locale", ("fr", "de", "pt", "es"))
+def test_tagline_is_the_brochure_s(client, locale):
+    html = client.get(f"/{locale}/").get_data(as_text=True)
+    assert TAGLINE_START[locale] in html
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_bristol_dates_and_country_as_cldr_gives_them(client, locale):
+    html = client.get(f"/{locale}/events/?year=2025&type=annual_conference").get_data(as_text=True)
+    assert f'<time datetime="2025-06-03">{BRISTOL_DATES[locale]}</time>' in html
+    assert f"Bristol, {UNITED_KINGDOM[locale]}" in html
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_plural_of_events(client, locale):
+    one = client.get(f"/{locale}/events/?year=2027").get_data(as_text=True)
+    eight = client.get(f"/{locale}/events/?type=regional_workshop").get_data(as_text=True)
+    assert f'aria-live="polite">{ONE_EVENT[locale]}</p>' in one
+    assert f'aria-live="polite">{EIGHT_EVENTS[locale]}</p>' in eight
+
+
+@pytest.mark.parametrize("locale", ("fr", "de", "pt", "es"))
+def test_original_titles_carry_their_language(client, locale):
+    html = client.get(f"/{locale}/events/?year=2025&type=annual_conference").get_data(as_text=True)
+    assert '<span lang="en">IASSIST 2025 (50th annual conference)</span>' in html
+    # The part the site composes itself is translated.
+    label = {"fr": "50e conférence annuelle", "de": "50. Jahreskonferenz",
+             "pt": "50.ª conferência anual", "es": "50.ª conferencia anual"}[locale]
+    assert f'<p class="event-label">{label}</p>' in html
+
+
+def test_a_translation_in_the_data_is_shown_without_lang(client):
+    french = client.get("/fr/events/1995-conference-quebec/").get_data(as_text=True)
+    assert "L'acces aux données dans un environnement en pleine mutation" in french.replace("&#39;", "'")
+    german = client.get("/de/events/1995-conference-quebec/").get_data(as_text=True)
+    assert '<span lang="en">Partners for access: working together in a changing data environment</span>' in german
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_region_options_sorted_by_the_locale_s_collation(client, locale):
+    html = client.get(f"/{locale}/events/").get_data(as_text=True)
+    labels = re.findall(r'<label for="filter-region-(?!all)[a-z_]+">([^<]+?) <span', html)
+    assert len(labels) == 6
+    import unicodedata
+
+    def key(text):
+        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+    assert labels == sorted(labels, key=key)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_error_pages_in_the_visitor_s_locale(client, locale):
+    not_found = client.get(f"/{locale}/events/no-such-event/")
+    bad = client.get(f"/{locale}/events/?year=abc")
+    assert not_found.status_code == 404 and bad.status_code == 400
+    for response in (not_found, bad):
+        html = response.get_data(as_text=True)
+        assert f'<html lang="{locale}">' in html
+    if locale != "en":
+        assert "Page not found" not in not_found.get_data(as_text=True)
+        assert "Bad request" not in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("fr-CH, fr;q=0.9, en;q=0.8", "fr"), ("de-DE", "de"), ("pt-BR,pt;q=0.9", "pt"),
+     ("es-419", "es"), ("it-IT, ja", "en"), ("", "en"), ("en-GB", "en"), ("*", "en")],
+)
+def test_root_negotiates_accept_language(client, accept, expected):
+    response = client.get("/", headers={"Accept-Language": accept})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/{expected}/"
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_a_chosen_language_is_remembered_and_wins_over_the_header(client):
+    response = client.get("/pt/events/")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("locale=pt;")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    redirect = client.get("/", headers={"Accept-Language": "de"})
+    assert redirect.headers["Location"] == "/pt/"
+
+
+def test_an_unknown_cookie_value_is_ignored(client):
+    client.set_cookie("locale", "xx")
+    assert client.get("/", headers={"Accept-Language": "es"}).headers["Location"] == "/es/"
+
+
+def test_unknown_locale_is_404(client):
+    for path in ("/it/", "/en-GB/events/", "/fr-FR/about/", "/english/"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_switcher_links_keep_path_and_query_and_name_each_language_in_itself(client):
+    html = client.get("/fr/events/?year=2021&region=europe").get_data(as_text=True)
+    nav = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
+    expected = {"en": "English", "fr": "Français", "de": "Deutsch", "pt": "Português", "es": "Español"}
+    for code, name in expected.items():
+        link = re.search(rf'<a href="([^"]+)" hreflang="{code}" lang="{code}"([^>]*)>{name}</a>', nav)
+        assert link, code
+        assert link.group(1) == f"/{code}/events/?year=2021&amp;region=europe"
+        assert ('aria-current="true"' in link.group(2)) == (code == "fr")
+
+
+def test_catalogues_are_complete_current_and_keep_placeholders():
+    reports = check_all()
+    assert [r.locale for r in reports] == ["fr", "de", "pt", "es"]
+    for report in reports:
+        assert report.messages > 100
+        assert report.untranslated == [], report.locale
+        assert report.fuzzy == [], report.locale
+        assert report.missing == [], report.locale
+        assert report.stale == [], report.locale
+        assert report.placeholder_errors == [], report.locale
