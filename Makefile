@@ -24,7 +24,7 @@ setup: $(BIN)/.installed compile-catalogues
 	bash scripts/system-deps.sh
 
 test-setup: $(BIN)/.installed compile-catalogues
-	bash scripts/system-deps.sh --browser
+	bash scripts/system-deps.sh --test
 
 # Translation workflow (see README): extract -> update -> translate -> compile -> check.
 extract-messages: $(BIN)/.installed

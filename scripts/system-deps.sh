@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # System packages the project needs beyond Python, from Debian's archive:
 #   - Pango (WeasyPrint renders the brochure PDFs with it);
-#   - with --browser: Chromium, driven by Playwright in the browser tests.
+#   - with --test: Chromium (driven by Playwright in the browser tests) and PostgreSQL
+#     (a throwaway server the store's tests run against, beside SQLite).
 # Installs only what is missing; needs root (as on CI and the developers' machines).
 set -euo pipefail
 need=()
 ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
-if [[ "${1:-}" == "--browser" ]]; then
+if [[ "${1:-}" == "--test" ]]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fi
 if ((${#need[@]})); then
   echo "Installing system packages: ${need[*]}"
