@@ -11,6 +11,30 @@
     var target = event.detail.target;
     if (target) target.removeAttribute("aria-busy");
   });
+  // htmx keeps the page for the back button as HTML (a snapshot of its attributes), but
+  // a form's state lives in properties: after a choice the radio just chosen is checked
+  // while the `checked` attribute is still on the previous one. Once the results of a
+  // choice are shown, write the form's state into its attributes, so the snapshot taken
+  // when the visitor moves on shows the form as it was with those results (the new,
+  // pending choice is still only a property then). Otherwise going back shows one
+  // filter's results under a form set to another.
+  function commitFormState() {
+    document.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
+      input.toggleAttribute("checked", input.checked);
+    });
+    document.querySelectorAll("option").forEach(function (option) {
+      option.toggleAttribute("selected", option.selected);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", commitFormState);
+  document.addEventListener("htmx:afterSettle", commitFormState);
+  // The snapshot is taken while the request that replaces it is in flight, so it carries
+  // aria-busy="true"; a restored page is not busy.
+  document.addEventListener("htmx:historyRestore", function () {
+    document.querySelectorAll("[aria-busy]").forEach(function (element) {
+      element.removeAttribute("aria-busy");
+    });
+  });
   document.addEventListener("htmx:responseError", function (event) {
     var target = event.detail.target;
     if (target) target.removeAttribute("aria-busy");
