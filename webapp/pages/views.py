@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 
+from webapp.brochures.media import documents_for_media
 from webapp.clock import today
 from webapp.db import get_session
 from webapp.events.queries import next_annual_conference, past_annual_conferences, upcoming_and_recent
-from webapp.i18n import negotiate_locale
+from webapp.i18n import current_locale, negotiate_locale
 from webapp.pages.charts import pie_slices
 
 bp = Blueprint("pages", __name__, url_prefix="/<locale:lang_code>")
@@ -35,6 +36,12 @@ def root():
     return response
 
 
+@root_bp.get("/favicon.ico")
+def favicon():
+    """Browsers that ask for ``/favicon.ico`` get the site's SVG icon (301)."""
+    return redirect(url_for("static", filename="img/favicon.svg"), 301)
+
+
 @bp.get("/")
 def home():
     """Home: who IASSIST is, the next annual conference, the ways in."""
@@ -49,11 +56,13 @@ def home():
 
 @bp.get("/about/")
 def about():
-    """About: the content of the association's About page (seed 000)."""
+    """About: the content of the association's About page (seed 000), with the brochure
+    and factsheet downloads (:func:`webapp.brochures.media.documents_for_media`)."""
     return render_template(
         "pages/about.html",
         slices=pie_slices(),
         links=ASSOCIATION_SITE,
+        media=documents_for_media(get_session(), current_locale()),
     )
 
 
