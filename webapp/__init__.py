@@ -67,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
 
+    from webapp.brochures.views import bp as brochures_bp
     from webapp.events.views import bp as events_bp
     from webapp.pages.views import bp as pages_bp
     from webapp.pages.views import root_bp
@@ -74,6 +75,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(root_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(brochures_bp)
 
     from webapp.cli import register_commands
 

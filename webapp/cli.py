@@ -22,6 +22,9 @@ from webapp.events.loader import EVENTS_FILE, TRANSLATIONS_FILE, LoadError, load
 def register_commands(app: Flask) -> None:
     """Add the project's commands to ``app.cli``."""
     register_translate_commands(app)
+    from webapp.brochures.cli import register_commands as register_brochure_commands
+
+    register_brochure_commands(app)
 
     @app.cli.command("init-db")
     def init_db() -> None:

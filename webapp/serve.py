@@ -1,8 +1,9 @@
 """``iassist-serve``: prepare the store and serve the site with waitress.
 
 On start: create missing tables, load the bundled event data if the store has no event
-yet, then serve ``wsgi.app`` on ``HOST:PORT`` (default 127.0.0.1:8000) with ``THREADS``
-threads; see :func:`webapp.config.serve_settings`.
+yet, build the brochure PDFs that are missing or stale, then serve ``wsgi.app`` on
+``HOST:PORT`` (default 127.0.0.1:8000) with ``THREADS`` threads; see
+:func:`webapp.config.serve_settings`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlmodel import Session, func, select
 from waitress import serve
 
 from webapp import create_app
+from webapp.brochures.build import BrochureError, build_missing
 from webapp.config import serve_settings
 from webapp.db import create_schema, get_engine
 from webapp.events.loader import load_events
@@ -20,7 +22,9 @@ from webapp.events.models import Event
 
 
 def prepare(app) -> None:
-    """Create the schema and load the bundled events on first run.
+    """Create the schema, load the bundled events on first run, and build the brochure
+    PDFs that are missing or stale (:func:`webapp.brochures.build.build_missing`; a
+    failure is logged, the site still starts).
 
     Raises:
         webapp.events.loader.LoadError: the bundled data has a bad row.
@@ -30,6 +34,14 @@ def prepare(app) -> None:
         if session.exec(select(func.count()).select_from(Event)).one() == 0:
             report = load_events(session)
             app.logger.warning("Loaded the bundled events: %s", report)
+    try:
+        for result in build_missing(app):
+            app.logger.info("Brochure %s-%s: %s (%s bytes, %s pages)", result.kind,
+                            result.locale, result.action, result.size, result.pages)
+    except BrochureError as error:
+        # The site serves without the PDFs that could not be built (the About page lists
+        # the recorded ones); the operator sees why here and in build-brochures.
+        app.logger.error("Brochures not built: %s", error)
 
 
 def main() -> None:
