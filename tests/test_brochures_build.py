@@ -144,6 +144,34 @@ def test_pdf_pages_metadata_and_tags(brochure_site, kind, locale):
     assert b"pdfuaid:part" in xmp and b"1" in xmp
 
 
+def _figures(node, found):
+    node = node.get_object()
+    if isinstance(node, list):
+        for child in node:
+            _figures(child, found)
+    elif hasattr(node, "get") and "/S" in node:
+        if str(node["/S"]) == "/Figure":
+            found.append(node.get("/Alt"))
+        if node.get("/K") is not None:
+            _figures(node["/K"], found)
+    return found
+
+
+@pytest.mark.parametrize("kind,locale", DOCUMENTS)
+def test_chart_figure_has_alternate_text(brochure_site, kind, locale):
+    """PDF/UA: the pie chart is a Figure whose alternate text gives the shares."""
+    from webapp.pages.charts import pie_slices
+
+    reader = PdfReader(io.BytesIO(brochure_site.result(kind, locale).file.read_bytes()))
+    [alt] = _figures(reader.trailer["/Root"]["/StructTreeRoot"]["/K"], [])
+    app = brochure_site.app
+    with app.test_request_context(f"/{locale}/"), flask_babel.force_locale(locale):
+        expected = [flask_babel.gettext("IASSIST members across the globe")] + [
+            str(s.label) for s in pie_slices()] + [s.share_text for s in pie_slices()]
+    for part in expected:
+        assert part in alt
+
+
 def _headings(node, found):
     node = node.get_object()
     if isinstance(node, list):
