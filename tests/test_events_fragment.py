@@ -87,3 +87,10 @@ def test_filter_form_is_a_real_get_form_enhanced_with_htmx(client):
     assert '<button type="submit"' in html
     assert 'role="status" aria-live="polite"' in html
     assert "<script>" not in html and "style=" not in html  # CSP: nothing inline
+
+
+def test_fragment_updates_the_language_switcher_with_the_canonical_filters(client):
+    html = client.get("/en/events/?year=&type=regional_workshop&region=africa", headers=HTMX).get_data(as_text=True)
+    nav = html[html.index('<nav id="language-switcher"'):]
+    assert 'hx-swap-oob="true"' in nav[:200]
+    assert 'href="/fr/events/?type=regional_workshop&amp;region=africa"' in nav

@@ -161,7 +161,7 @@ def test_unknown_locale_is_404(client):
 
 def test_switcher_links_keep_path_and_query_and_name_each_language_in_itself(client):
     html = client.get("/fr/events/?year=2021&region=europe").get_data(as_text=True)
-    nav = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
+    nav = re.search(r'<nav id="language-switcher".*?</nav>', html, re.S).group(0)
     expected = {"en": "English", "fr": "Français", "de": "Deutsch", "pt": "Português", "es": "Español"}
     for code, name in expected.items():
         link = re.search(rf'<a href="([^"]+)" hreflang="{code}" lang="{code}"([^>]*)>{name}</a>', nav)

@@ -81,11 +81,13 @@ def collation_key(text: str) -> tuple[str, str]:
 
 
 def url_for_locale(code: str) -> str:
-    """The current page's URL in locale ``code``, with the same path and query string."""
-    endpoint = request.endpoint
+    """The current page's URL in locale ``code``, with the same path and query string
+    (the view's canonical query parameters when it set ``g.canonical_args``)."""
     args = dict(request.view_args or {})
     args["lang_code"] = code
-    url = url_for(endpoint, **args)
+    if "canonical_args" in g:
+        return url_for(request.endpoint, **args, **g.canonical_args)
+    url = url_for(request.endpoint, **args)
     if request.query_string:
         url += "?" + request.query_string.decode("utf-8", "replace")
     return url

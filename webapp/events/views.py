@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
@@ -52,7 +52,8 @@ def browse():
         flt = EventFilter.from_args(request.args)
     except FilterError as error:
         return bad_request(error.parameter, error.message)
-    canonical = url_for("events.browse", **flt.to_args())
+    g.canonical_args = flt.to_args()
+    canonical = url_for("events.browse", **g.canonical_args)
     fragment = wants_fragment(RESULTS_ID)
     if not fragment and request.full_path.rstrip("?") != canonical:
         # One URL per filtered view: a form sent without JavaScript carries empty fields
