@@ -29,6 +29,22 @@ from webapp.brochures.build import BuildResult, build_all
 from webapp.db import get_engine
 from webapp.events.loader import load_events
 
+#: The file names a visitor sees in the browser's download bar: the document's kind and
+#: language in the document's own language (translations/*/messages.po, context
+#: "file name"; language names from CLDR).
+DOWNLOAD_NAMES = {
+    ("brochure", "en"): "IASSIST-brochure-English.pdf",
+    ("brochure", "fr"): "IASSIST-dépliant-français.pdf",
+    ("brochure", "de"): "IASSIST-Broschüre-Deutsch.pdf",
+    ("brochure", "pt"): "IASSIST-folheto-português.pdf",
+    ("brochure", "es"): "IASSIST-folleto-español.pdf",
+    ("factsheet", "en"): "IASSIST-factsheet-English.pdf",
+    ("factsheet", "fr"): "IASSIST-fiche-de-présentation-français.pdf",
+    ("factsheet", "de"): "IASSIST-Faktenblatt-Deutsch.pdf",
+    ("factsheet", "pt"): "IASSIST-ficha-informativa-português.pdf",
+    ("factsheet", "es"): "IASSIST-ficha-informativa-español.pdf",
+}
+
 _BUILT: dict[str, object] = {}
 
 

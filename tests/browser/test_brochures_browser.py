@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser.conftest_brochures import brochure_site  # noqa: F401 - a fixture
-from webapp.brochures.views import download_name
+from browser.conftest_brochures import DOWNLOAD_NAMES, brochure_site  # noqa: F401 - a fixture
 from webapp.i18n import LOCALES, language_name
 
 
@@ -34,7 +33,7 @@ def test_first_media_link_is_in_the_visitors_language_and_downloads(page, brochu
         first.click()
     download = info.value
     assert download.failure() is None
-    assert download.suggested_filename == download_name("brochure", locale)
+    assert download.suggested_filename == DOWNLOAD_NAMES["brochure", locale]
     with open(download.path(), "rb") as fh:
         data = fh.read()
     assert data.startswith(b"%PDF")

@@ -55,9 +55,14 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 def download_name(kind: str, locale: str) -> str:
     """The file name offered for ``kind`` in ``locale``, in that locale's own words, e.g.
-    ``IASSIST-brochure-français.pdf`` (the language as CLDR names it in itself; spaces
-    become hyphens, characters that file systems reject are dropped). Werkzeug sends a
-    non-ASCII name as RFC 6266 ``filename*`` with an ASCII ``filename`` fallback."""
+    ``IASSIST-dépliant-français.pdf`` (the kind from the catalogue, context "file name";
+    the language as CLDR names it in itself; spaces become hyphens, characters that file
+    systems reject are dropped). Werkzeug sends a non-ASCII name as RFC 6266 ``filename*``
+    with an ASCII ``filename`` fallback.
+
+    Needs an application context: outside one flask-babel cannot switch locale and the
+    kind stays in English.
+    """
     with force_locale(locale):
         word = kind_word(kind)
     language = Locale.parse(locale).get_display_name(locale)
