@@ -180,3 +180,18 @@ def test_catalogues_are_complete_current_and_keep_placeholders():
         assert report.missing == [], report.locale
         assert report.stale == [], report.locale
         assert report.placeholder_errors == [], report.locale
+
+
+@pytest.mark.parametrize("locale,expected", [
+    ("en", "A, B &amp; C, and D"),
+    ("fr", "A, B &amp; C et D"),
+    ("de", "A, B &amp; C und D"),
+    ("pt", "A, B &amp; C e D"),
+    ("es", "A, B &amp; C y D"),
+])
+def test_lists_are_joined_by_the_locale_s_cldr_pattern_and_escaped(app, locale, expected):
+    from webapp.i18n import format_list
+
+    with app.test_request_context(f"/{locale}/"):
+        app.preprocess_request()
+        assert format_list(["A", "B & C", "D"]) == expected

@@ -14,8 +14,10 @@ from datetime import date
 
 from babel import Locale
 from babel.dates import format_interval
+from babel.lists import format_list as babel_format_list
 from flask import Flask, g, request, url_for
 from flask_babel import Babel, get_locale
+from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
 #: The five languages of the association's printed brochure, English first (the default).
@@ -70,6 +72,14 @@ def country_name(code: str | None) -> str | None:
     if not code:
         return None
     return get_locale().territories.get(code.upper(), code.upper())
+
+
+def format_list(items, style: str = "standard") -> Markup:
+    """``items`` (an iterable of str or Markup) joined by the page's locale's CLDR list
+    pattern (``style`` as in :func:`babel.lists.format_list`): ``"A, B et C"`` in French.
+    Plain strings are HTML-escaped, so the result is safe in a template."""
+    return Markup(babel_format_list([escape(item) for item in items], style=style,
+                                    locale=get_locale()))
 
 
 def collation_key(text: str) -> tuple[str, str]:
@@ -151,6 +161,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         date_range=format_date_range,
         country_name=country_name,
+        format_list=format_list,
     )
 
 
