@@ -86,13 +86,22 @@ def test_plural_of_events(client, locale):
 
 
 @pytest.mark.parametrize("locale", ("fr", "de", "pt", "es"))
-def test_original_titles_carry_their_language(client, locale):
-    html = client.get(f"/{locale}/events/?year=2025&type=annual_conference").get_data(as_text=True)
-    assert '<span lang="en">IASSIST 2025 (50th annual conference)</span>' in html
-    # The part the site composes itself is translated.
+def test_titles_read_in_the_page_s_language_or_carry_their_own(client, locale):
     label = {"fr": "50e conférence annuelle", "de": "50. Jahreskonferenz",
              "pt": "50.ª conferência anual", "es": "50.ª conferencia anual"}[locale]
+    html = client.get(f"/{locale}/events/?year=2025&type=annual_conference").get_data(as_text=True)
+    # "IASSIST 2025 (50th annual conference)": the proper name, and the number composed
+    # by the site in the page's language; no English left.
+    assert '<a href="/%s/events/2025-conference-bristol/">IASSIST 2025</a>' % locale in html
     assert f'<p class="event-label">{label}</p>' in html
+    assert "50th annual conference" not in html
+    detail = client.get(f"/{locale}/events/2025-conference-bristol/").get_data(as_text=True)
+    assert "<h1>IASSIST 2025</h1>" in detail and label in detail
+    # A title that is English text stays whole, marked as English.
+    html = client.get(f"/{locale}/events/?year=2020").get_data(as_text=True)
+    assert '<span lang="en">IASSIST 2020 (was to be the 46th annual conference)</span>' in html
+    html = client.get(f"/{locale}/events/?year=2018").get_data(as_text=True)
+    assert '<span lang="en">IASSIST 2018 (44th annual conference, with ACMLA-ACACC / CARTO)</span>' in html
 
 
 def test_a_translation_in_the_data_is_shown_without_lang(client):

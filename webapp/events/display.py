@@ -3,6 +3,7 @@ title parts the site composes itself, its place."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import get_locale
@@ -13,6 +14,12 @@ from webapp.i18n import DEFAULT_LOCALE, country_name, format_ordinal
 
 #: The language the data's original titles and themes are written in.
 ORIGINAL_LANGUAGE = DEFAULT_LOCALE
+
+#: An original title whose parenthesis only restates the conference's number in English,
+#: as the association names its conferences since 2000: "IASSIST 2025 (50th annual
+#: conference)". The name before it is a proper name; the number is a part the site
+#: composes itself in the page's locale (:func:`event_label`).
+_NUMBER_IN_TITLE = re.compile(r"^(?P<name>.+?) \((?P<number>\d+)(?:st|nd|rd|th) annual conference\)$")
 
 
 @dataclass(frozen=True)
@@ -27,7 +34,9 @@ class LocalizedText:
 def event_text(event: Event, field: str) -> LocalizedText | None:
     """The event's ``field`` (``"title"`` or ``"theme"``) for the page's locale: the
     translation where the data has one, else the original marked with its language; None
-    when the event has no such text."""
+    when the event has no such text. On a page in another language than the original,
+    a title like "IASSIST 2025 (50th annual conference)" reads "IASSIST 2025", a proper
+    name, and :func:`event_label` gives the number in the page's language."""
     locale = str(get_locale())
     translated = event.translated(field, locale)
     if translated:
@@ -35,14 +44,30 @@ def event_text(event: Event, field: str) -> LocalizedText | None:
     original = getattr(event, field)
     if not original:
         return None
-    return LocalizedText(original, None if locale == ORIGINAL_LANGUAGE else ORIGINAL_LANGUAGE)
+    if locale == ORIGINAL_LANGUAGE:
+        return LocalizedText(original, None)
+    if field == "title":
+        name = _name_without_number(event)
+        if name:
+            return LocalizedText(name, None)
+    return LocalizedText(original, ORIGINAL_LANGUAGE)
+
+
+def _name_without_number(event: Event) -> str | None:
+    """The proper name of an annual conference whose original title only adds its number
+    ("IASSIST 2025" of "IASSIST 2025 (50th annual conference)"), when that number is the
+    event's; else None."""
+    match = _NUMBER_IN_TITLE.match(event.title)
+    if match and event.kind == "annual_conference" and int(match["number"]) == event.number:
+        return match["name"]
+    return None
 
 
 def event_label(event: Event) -> str | None:
     """The numbered label the site composes in the page's locale ("50e conférence
-    annuelle"), shown beside an original title in another language; None for an event
-    without a number (the numbered workshops are the Africa series), and on pages in the original language (the title says it already:
-    "IASSIST 2025 (50th annual conference)")."""
+    annuelle"), shown under the title; None for an event without a number (the numbered
+    workshops are the Africa series), and on pages in the original language (the title
+    says it already: "IASSIST 2025 (50th annual conference)")."""
     if event.number is None or str(get_locale()) == ORIGINAL_LANGUAGE:
         return None
     ordinal = format_ordinal(event.number, event.kind)
