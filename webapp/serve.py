@@ -47,6 +47,9 @@ def prepare(app) -> None:
 def main() -> None:
     """Entry point of ``iassist-serve``."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # WeasyPrint reports each layout step at INFO; its warnings (missing glyphs, bad CSS)
+    # still show.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     app = create_app()
     prepare(app)
     settings = serve_settings()

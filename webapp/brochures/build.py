@@ -13,6 +13,9 @@ Sources of a document, and what makes it stale (:func:`plan`):
   ``static/css/print/brochure.css`` and the fonts it embeds;
 - the compiled catalogue ``translations/<locale>/LC_MESSAGES/messages.mo`` of its locale
   (English, the source language, has none);
+- the Python code that renders it: every module of the ``webapp`` package (event display
+  rules, CLDR formatting, the chart geometry, this builder), so that a change of code
+  never leaves an old PDF behind;
 - the event data: the next annual conference in the store
   (:func:`webapp.events.queries.next_annual_conference`), as of the site's today.
 
@@ -135,6 +138,8 @@ def source_files(app: Flask, locale: str) -> list[Path]:
     files.append(templates / "events" / "_event.html")
     files.append(static / STYLESHEET)
     files.extend(sorted((static / "fonts").glob("source-sans-3-*.woff")))
+    package = Path(__file__).resolve().parent.parent
+    files.extend(sorted(package.rglob("*.py")))
     for folder in str(app.config.get("BABEL_TRANSLATION_DIRECTORIES", root / "translations")).split(";"):
         mo = Path(folder) / locale / "LC_MESSAGES" / "messages.mo"
         if mo.is_file():
