@@ -104,6 +104,35 @@ def test_titles_read_in_the_page_s_language_or_carry_their_own(client, locale):
     assert '<span lang="en">IASSIST 2018 (44th annual conference, with ACMLA-ACACC / CARTO)</span>' in html
 
 
+TAB_TITLES = {
+    # An English title: the tab reads in the page's language (type, year, place).
+    "1978-joint-meeting-uppsala": {
+        "en": "IASSIST 1978 (held in conjunction with the International Sociological Association)",
+        "fr": "Réunion conjointe 1978, Uppsala, Suède",
+        "de": "Gemeinsame Tagung 1978, Uppsala, Schweden",
+        "pt": "Reunião conjunta 1978, Uppsala, Suécia",
+        "es": "Reunión conjunta 1978, Uppsala, Suecia",
+    },
+    # A proper name: the same everywhere.
+    "1985-conference-amsterdam": dict.fromkeys(LOCALES, "IASSIST/IFDO 1985"),
+    "2025-conference-bristol": {"en": "IASSIST 2025 (50th annual conference)",
+                                **dict.fromkeys(("fr", "de", "pt", "es"), "IASSIST 2025")},
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("slug", TAB_TITLES)
+def test_the_browser_tab_names_the_event_in_the_page_s_language(client, slug, locale):
+    html = client.get(f"/{locale}/events/{slug}/").get_data(as_text=True)
+    assert f"<title>{TAB_TITLES[slug][locale]} · IASSIST</title>" in html
+
+
+def test_a_title_that_is_a_proper_name_has_no_language(client):
+    html = client.get("/de/events/?year=1985").get_data(as_text=True)
+    assert '>IASSIST/IFDO 1985</a>' in html
+    assert '<span lang="en">IASSIST/IFDO 1985</span>' not in html
+
+
 def test_a_translation_in_the_data_is_shown_without_lang(client):
     french = client.get("/fr/events/1995-conference-quebec/").get_data(as_text=True)
     assert "L'acces aux données dans un environnement en pleine mutation" in french.replace("&#39;", "'")

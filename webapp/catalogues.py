@@ -25,13 +25,16 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.pofile import read_po
+from babel import Locale
+from babel.messages.pofile import read_po, write_po
 
 from webapp.config import PROJECT_ROOT
 from webapp.i18n import DEFAULT_LOCALE, LOCALES
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
 TEMPLATE = TRANSLATIONS / "messages.pot"
+#: Who keeps the catalogues, written in their headers (not a person's e-mail address).
+TRANSLATION_TEAM = "IASSIST website team <https://iassistdata.org/>"
 KEYWORDS = ["_l", "lazy_gettext", "ngettext:1,2", "lazy_ngettext:1,2"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]")
 
@@ -53,12 +56,45 @@ def extract(output: Path = TEMPLATE) -> Path:
         subprocess.CalledProcessError: pybabel failed.
     """
     args = ["extract", "-F", "babel.cfg", "--no-location", "--sort-output",
-            "--project", "IASSIST website", "--copyright-holder", "IASSIST",
+            "--add-comments", "Translators:",
+            "--project", "IASSIST website", "--version", _project_version(),
+            "--copyright-holder", "IASSIST",
             "--msgid-bugs-address", "https://iassistdata.org/", "-o", str(output)]
     for keyword in KEYWORDS:
         args += ["-k", keyword]
     _pybabel("-q", *args, ".")
+    _set_header(output)
     return output
+
+
+def _project_version() -> str:
+    """The ``version`` of ``pyproject.toml``, for the catalogues' Project-Id-Version."""
+    import tomllib
+
+    with open(PROJECT_ROOT / "pyproject.toml", "rb") as fh:
+        return tomllib.load(fh)["project"]["version"]
+
+
+def _set_header(path: Path, locale: str | None = None) -> None:
+    """Write the header of the catalogue at ``path`` (of ``locale``; None for the
+    template): what it is, its version, who keeps it, in place of the ``FULL NAME
+    <EMAIL@ADDRESS>`` and ``VERSION`` placeholders pybabel leaves there."""
+    with path.open("rb") as fh:
+        catalogue = read_po(fh, locale=locale)
+    what = (f"{Locale.parse(locale).get_display_name(DEFAULT_LOCALE)} catalogue"
+            if locale else "Message template (translations/messages.pot)")
+    catalogue.header_comment = (
+        f"# {what} of the IASSIST website.\n"
+        "# Copyright (C) IASSIST\n"
+        "# This file is distributed under the same license as the IASSIST website project."
+    )
+    catalogue.version = _project_version()
+    if locale:
+        catalogue.last_translator = TRANSLATION_TEAM
+        catalogue.language_team = TRANSLATION_TEAM
+    with path.open("wb") as fh:
+        write_po(fh, catalogue, width=None, sort_output=True, omit_header=False,
+                 ignore_obsolete=True)
 
 
 def update() -> None:
@@ -73,6 +109,7 @@ def update() -> None:
         else:
             _pybabel("init", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", locale,
                      "--no-wrap")
+        _set_header(catalogue_path(locale), locale)
 
 
 def compile_catalogues() -> None:

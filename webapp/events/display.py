@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from webapp.events.codes import KIND_SINGULAR
 from webapp.events.models import Event
 from webapp.i18n import DEFAULT_LOCALE, country_name, format_ordinal
 
@@ -20,6 +21,9 @@ ORIGINAL_LANGUAGE = DEFAULT_LOCALE
 #: conference)". The name before it is a proper name; the number is a part the site
 #: composes itself in the page's locale (:func:`event_label`).
 _NUMBER_IN_TITLE = re.compile(r"^(?P<name>.+?) \((?P<number>\d+)(?:st|nd|rd|th) annual conference\)$")
+#: A title that is only a proper name: acronyms and a year ("IASSIST 1979",
+#: "IASSIST/IFDO 1985", "IASSIST & CARTO 2024"). It is in no language.
+_PROPER_NAME = re.compile(r"^[A-Z][A-Z0-9/& -]*\b\d{4}$")
 
 
 @dataclass(frozen=True)
@@ -34,9 +38,10 @@ class LocalizedText:
 def event_text(event: Event, field: str) -> LocalizedText | None:
     """The event's ``field`` (``"title"`` or ``"theme"``) for the page's locale: the
     translation where the data has one, else the original marked with its language; None
-    when the event has no such text. On a page in another language than the original,
-    a title like "IASSIST 2025 (50th annual conference)" reads "IASSIST 2025", a proper
-    name, and :func:`event_label` gives the number in the page's language."""
+    when the event has no such text. A title that is only a proper name ("IASSIST/IFDO
+    1985") is in no language. On a page in another language than the original, a title
+    like "IASSIST 2025 (50th annual conference)" reads "IASSIST 2025", a proper name,
+    and :func:`event_label` gives the number in the page's language."""
     locale = str(get_locale())
     translated = event.translated(field, locale)
     if translated:
@@ -47,6 +52,8 @@ def event_text(event: Event, field: str) -> LocalizedText | None:
     if locale == ORIGINAL_LANGUAGE:
         return LocalizedText(original, None)
     if field == "title":
+        if _PROPER_NAME.match(original):
+            return LocalizedText(original, None)
         name = _name_without_number(event)
         if name:
             return LocalizedText(name, None)
@@ -85,3 +92,20 @@ def event_place(event: Event) -> str | None:
              country_name(event.country_code)]
     text = ", ".join(p for p in parts if p)
     return text or None
+
+
+def document_title(event: Event) -> str:
+    """The event's name for the page's ``<title>``, which cannot mark a part as being in
+    another language: its title when that reads in the page's language (or is a proper
+    name, see :func:`event_text`), else one the site composes in the page's language:
+    type, year and place ("Réunion conjointe 1978, Uppsala, Suède")."""
+    title = event_text(event, "title")
+    if title is not None and title.lang is None:
+        return title.text
+    kind = KIND_SINGULAR[event.kind]
+    place = event_place(event)
+    if place is None:
+        return _("%(kind)s %(year)s", kind=kind, year=event.year)
+    # Translators: an event's name in the browser's tab, e.g. "Joint meeting 1978,
+    # Uppsala, Sweden"; kind is "Annual conference", "Regional workshop" or "Joint meeting".
+    return _("%(kind)s %(year)s, %(place)s", kind=kind, year=event.year, place=place)

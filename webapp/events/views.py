@@ -114,4 +114,5 @@ def _template_globals(state) -> None:
         event_text=display.event_text,
         event_label=display.event_label,
         event_place=display.event_place,
+        document_title=display.document_title,
     )
