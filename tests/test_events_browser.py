@@ -195,6 +195,13 @@ def test_filtered_title_reflects_the_filter(client):
     assert "<title>Events: 2025, Annual conferences · IASSIST</title>" in html
 
 
+def test_a_year_range_reads_with_an_en_dash_and_keeps_its_url_form(client):
+    html = client.get("/en/events/?year=2000-2009&region=europe").get_data(as_text=True)
+    assert "<title>Events: 2000\u20132009, Europe · IASSIST</title>" in html
+    assert '<span class="chip">2000\u20132009</span>' in html
+    assert '<option value="2000-2009" selected>2000\u20132009</option>' in html
+
+
 @pytest.mark.parametrize(
     "query",
     [

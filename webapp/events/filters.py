@@ -105,6 +105,16 @@ class EventFilter:
         return f"{self.year_from}-{self.year_to}"
 
     @property
+    def year_label(self) -> str | None:
+        """The year filter as a reader sees it: ``"2025"``, or a range with an en dash,
+        ``"2000–2009"``."""
+        if self.year_from is None:
+            return None
+        if self.year_from == self.year_to:
+            return str(self.year_from)
+        return f"{self.year_from}\u2013{self.year_to}"
+
+    @property
     def is_filtered(self) -> bool:
         """True when any of year, type or region is set."""
         return any((self.year_from, self.kind, self.region))

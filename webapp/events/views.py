@@ -30,7 +30,7 @@ def _region_order() -> list[str]:
 def _page_title(flt: EventFilter) -> str:
     parts = []
     if flt.year:
-        parts.append(flt.year)
+        parts.append(flt.year_label)
     if flt.kind:
         parts.append(str(KINDS[flt.kind]))
     if flt.region:
