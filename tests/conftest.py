@@ -20,8 +20,9 @@ from webapp.db import create_schema, get_engine
 from webapp.events.loader import load_events
 
 TODAY = date(2026, 11, 22)
-#: ``shared/`` lies beside the project root, in a developer's tree and in CI alike.
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+#: The reference data the expected values come from (a copy of ``../shared/data``; see
+#: ``tests/reference/README.md``), so that a clone alone runs the suite.
+REFERENCE_DATA = Path(__file__).resolve().parent / "reference"
 
 
 def make_app(tmp_path: Path, **overrides):
@@ -99,7 +100,8 @@ def live_server(app):
 
 @pytest.fixture(scope="session")
 def shared_events_csv() -> Path:
-    """The reference CSV in ../shared/data, read independently of the project's loader."""
-    path = SHARED_DATA / "iassist_events.csv"
+    """The reference CSV (``tests/reference/iassist_events.csv``), read independently of
+    the project's converter and loader."""
+    path = REFERENCE_DATA / "iassist_events.csv"
     assert path.exists(), f"missing reference data {path}"
     return path

@@ -22,6 +22,7 @@ import io
 import re
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,8 +70,6 @@ def extract(output: Path = TEMPLATE) -> Path:
 
 def _project_version() -> str:
     """The ``version`` of ``pyproject.toml``, for the catalogues' Project-Id-Version."""
-    import tomllib
-
     with open(PROJECT_ROOT / "pyproject.toml", "rb") as fh:
         return tomllib.load(fh)["project"]["version"]
 

@@ -5,7 +5,7 @@ that follows (and can be shared, bookmarked, reloaded, gone back to), a form tha
 works without JavaScript, focus that stays put, paging, a quiet console.
 (Accessibility of every page: test_accessibility.py.)
 
-Expected numbers come from the reference data (``../shared/data/iassist_events.csv``,
+Expected numbers come from the reference data (``tests/reference/iassist_events.csv``,
 read here with the csv module) or, where the brief states them, from the bundled data.
 """
 
