@@ -99,7 +99,7 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def shared_events_csv() -> Path:
+def reference_events_csv() -> Path:
     """The reference CSV (``tests/reference/iassist_events.csv``), read independently of
     the project's converter and loader."""
     path = REFERENCE_DATA / "iassist_events.csv"

@@ -37,6 +37,7 @@ from webapp.brochures.build import (
     plan,
     render_pdf,
     short_url,
+    source_files,
 )
 from webapp.brochures.models import EXPECTED_PAGES, KINDS, Document
 from webapp.db import get_engine
@@ -241,7 +242,7 @@ def test_text_is_in_its_own_language(brochure_site, texts, kind, locale):
 @pytest.mark.parametrize("kind,locale", DOCUMENTS)
 def test_next_conference_from_the_store(brochure_site, texts, kind, locale):
     """IASSIST 2027 in Vancouver, 25–28 May 2027, in the document's locale."""
-    from webapp.events.display import event_place
+    from webapp.events.display import event_label, event_place
     from webapp.i18n import format_date_range
 
     app = brochure_site.app
@@ -250,10 +251,17 @@ def test_next_conference_from_the_store(brochure_site, texts, kind, locale):
         with app.test_request_context(f"/{locale}/"), flask_babel.force_locale(locale):
             dates = format_date_range(event.start_date, event.end_date)
             place = event_place(event)
+            label = event_label(event)
     text = squeeze(texts[kind, locale])
     assert squeeze(dates) in text
     assert squeeze(place) in text
     assert "IASSIST2027" in text
+    if locale == "en":
+        assert squeeze("IASSIST 2027 (52nd annual conference)") in text
+    else:
+        # The number in the document's language ("52e conférence annuelle"), not English.
+        assert label and squeeze(label) in text
+        assert "52nd" not in text
     assert squeeze(short_url(event.url)) in text
 
 
@@ -317,6 +325,18 @@ def test_changed_event_data_makes_every_document_stale(brochure_site, tmp_path):
         session.add(event)
         session.commit()
     assert plan(app) == [(kind, locale, "sources changed") for kind, locale in DOCUMENTS]
+
+
+def test_the_code_that_renders_the_documents_is_among_their_sources(brochure_site):
+    """A change of the display rules, CLDR helpers or chart geometry makes PDFs stale."""
+    from webapp import i18n
+    from webapp.brochures import build
+    from webapp.events import display
+    from webapp.pages import charts
+
+    sources = set(source_files(brochure_site.app, "fr"))
+    for module in (display, i18n, charts, build):
+        assert Path(module.__file__).resolve() in sources, module.__name__
 
 
 def test_changed_catalogue_makes_its_documents_stale(brochure_site, tmp_path):

@@ -30,7 +30,6 @@ from webapp.i18n import LOCALES, language_name
 DOCUMENTS = [(kind, locale) for kind in KINDS for locale in LOCALES]
 
 
-
 @pytest.fixture
 def app(brochure_site):
     """The site with the ten PDFs built (overrides tests/conftest.py's ``app``, so that

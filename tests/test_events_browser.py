@@ -16,10 +16,10 @@ REGIONS = ("africa", "asia_pacific", "canada", "europe", "united_states", "onlin
 
 
 @pytest.fixture(scope="module")
-def reference(shared_events_csv):
+def reference(reference_events_csv):
     """The reference events, each with its IASSIST region derived from the documented
     country table (or online for a virtual event)."""
-    rows = list(csv.DictReader(open(shared_events_csv, encoding="utf-8")))
+    rows = list(csv.DictReader(open(reference_events_csv, encoding="utf-8")))
     table = country_regions()
     for row in rows:
         row["region"] = table[row["country_code"]] if row["country_code"] else "online"

@@ -27,8 +27,8 @@ def snapshot(app) -> list[tuple]:
         return [tuple(row) for row in session.execute(text("SELECT * FROM event ORDER BY slug"))]
 
 
-def test_all_64_events_land(app, shared_events_csv):
-    reference = list(csv.DictReader(open(shared_events_csv, encoding="utf-8")))
+def test_all_64_events_land(app, reference_events_csv):
+    reference = list(csv.DictReader(open(reference_events_csv, encoding="utf-8")))
     assert len(reference) == 64
     assert count_events(app) == 64
     with Session(get_engine(app)) as session:
@@ -36,8 +36,8 @@ def test_all_64_events_land(app, shared_events_csv):
     assert kinds == {"annual_conference": 52, "regional_workshop": 8, "joint_meeting": 4}
 
 
-def test_loaded_facts_match_the_reference_csv(app, shared_events_csv):
-    reference = list(csv.DictReader(open(shared_events_csv, encoding="utf-8")))
+def test_loaded_facts_match_the_reference_csv(app, reference_events_csv):
+    reference = list(csv.DictReader(open(reference_events_csv, encoding="utf-8")))
     with Session(get_engine(app)) as session:
         events = session.exec(select(Event)).all()
     by_key = {(e.year, e.title): e for e in events}

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from webapp.catalogues import check_all
+from webapp.i18n import format_list
 
 LOCALES = ("en", "fr", "de", "pt", "es")
 PAGES = ("/", "/about/", "/conferences/", "/events/", "/events/?type=regional_workshop",
@@ -228,8 +229,6 @@ def test_catalogues_are_complete_current_and_keep_placeholders():
     ("es", "A, B &amp; C y D"),
 ])
 def test_lists_are_joined_by_the_locale_s_cldr_pattern_and_escaped(app, locale, expected):
-    from webapp.i18n import format_list
-
     with app.test_request_context(f"/{locale}/"):
         app.preprocess_request()
         assert format_list(["A", "B & C", "D"]) == expected

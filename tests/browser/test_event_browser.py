@@ -28,8 +28,8 @@ PER_PAGE = 20
 # --- helpers -------------------------------------------------------------------------
 
 
-def reference_rows(shared_events_csv: Path) -> list[dict[str, str]]:
-    with open(shared_events_csv, encoding="utf-8", newline="") as fh:
+def reference_rows(reference_events_csv: Path) -> list[dict[str, str]]:
+    with open(reference_events_csv, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -148,9 +148,9 @@ def test_choosing_a_type_updates_results_counts_and_url_without_page_load(page, 
 
 
 def test_combined_filters_show_canadian_annual_conferences_and_disable_empty_options(
-    page, shared_events_csv
+    page, reference_events_csv
 ):
-    rows = reference_rows(shared_events_csv)
+    rows = reference_rows(reference_events_csv)
     canadian = [r for r in rows if r["country_code"] == "CA"]
     expected = [r for r in canadian if r["kind"] == "annual_conference"]
     assert len(expected) > 0
@@ -276,10 +276,10 @@ def test_back_without_a_cached_snapshot_fetches_the_whole_page(page):
 # --- 4. without JavaScript ------------------------------------------------------------
 
 
-def test_without_javascript_the_form_filters_with_a_page_load(page_nojs, live_server, shared_events_csv):
+def test_without_javascript_the_form_filters_with_a_page_load(page_nojs, live_server, reference_events_csv):
     page = page_nojs
     year = "2024"
-    expected = [r for r in reference_rows(shared_events_csv) if r["year"] == year]
+    expected = [r for r in reference_rows(reference_events_csv) if r["year"] == year]
     assert expected
 
     page.goto(EVENTS)
