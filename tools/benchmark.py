@@ -23,7 +23,6 @@ from pathlib import Path
 
 from sqlmodel import Session
 from waitress.server import create_server
-
 from webapp import create_app
 from webapp.db import create_schema, get_engine
 from webapp.events.loader import load_events
@@ -31,7 +30,11 @@ from webapp.events.loader import load_events
 CASES = [
     ("full page, no filter", "/en/events/", {}),
     ("full page, 3 filters", "/fr/events/?year=2021&type=annual_conference&region=online", {}),
-    ("htmx fragment", "/de/events/?type=regional_workshop", {"HX-Request": "true", "HX-Target": "event-results", "HX-Trigger": "facet-type"}),
+    (
+        "htmx fragment",
+        "/de/events/?type=regional_workshop",
+        {"HX-Request": "true", "HX-Target": "event-results", "HX-Trigger": "facet-type"},
+    ),
     ("event page", "/pt/events/2025-conference-bristol/", {}),
     ("about page", "/es/about/", {}),
     ("400 bad year", "/en/events/?year=abc", {}),
@@ -40,12 +43,14 @@ CASES = [
 
 def main(requests: int = 200) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({
-            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-            "IASSIST_TODAY": date(2026, 11, 22),
-            "BROCHURE_DIR": str(Path(tmp) / "generated"),
-            "OFFICIAL_BROCHURE_DIR": str(Path(tmp) / "official"),
-        })
+        app = create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+                "IASSIST_TODAY": date(2026, 11, 22),
+                "BROCHURE_DIR": str(Path(tmp) / "generated"),
+                "OFFICIAL_BROCHURE_DIR": str(Path(tmp) / "official"),
+            }
+        )
         create_schema(app)
         with Session(get_engine(app)) as session:
             load_events(session)
@@ -68,8 +73,10 @@ def main(requests: int = 200) -> None:
             connection.close()
             timings.sort()
             p95 = timings[int(len(timings) * 0.95) - 1]
-            print(f"{name:28} {status:>6} {statistics.median(timings):>10.2f} {p95:>8.2f} "
-                  f"{1000 * len(timings) / sum(timings):>7.0f}")
+            print(
+                f"{name:28} {status:>6} {statistics.median(timings):>10.2f} {p95:>8.2f} "
+                f"{1000 * len(timings) / sum(timings):>7.0f}"
+            )
         server.trigger.pull_trigger(lambda: [c.close() for c in list(server._map.values())])
         thread.join(timeout=5)
         server.task_dispatcher.shutdown()

@@ -31,8 +31,21 @@ NUMBER = re.compile(
     r"(?:^|[(\-] ?)(\d+)(?:st|nd|rd|th) (?:annual conference|IASSIST Africa Regional Workshop)"
 )
 COLUMNS = [
-    "slug", "kind", "year", "start_date", "end_date", "number", "title", "theme",
-    "city", "region_or_state", "country_code", "host", "format", "status", "url",
+    "slug",
+    "kind",
+    "year",
+    "start_date",
+    "end_date",
+    "number",
+    "title",
+    "theme",
+    "city",
+    "region_or_state",
+    "country_code",
+    "host",
+    "format",
+    "status",
+    "url",
     "source_urls",
 ]
 
@@ -54,13 +67,15 @@ def main(source: str) -> None:
         if " | " in theme:  # 1995: "English | French", both as the sources give them
             theme, theme_fr = theme.split(" | ", 1)
             translations.append({"slug": slug, "locale": "fr", "field": "theme", "text": theme_fr})
-        events.append({
-            **{k: row[k] for k in COLUMNS if k in row},
-            "slug": slug,
-            "number": match.group(1) if match and "was to be" not in row["title"] else "",
-            "theme": theme,
-            "source_urls": row["source_urls"],
-        })
+        events.append(
+            {
+                **{k: row[k] for k in COLUMNS if k in row},
+                "slug": slug,
+                "number": match.group(1) if match and "was to be" not in row["title"] else "",
+                "theme": theme,
+                "source_urls": row["source_urls"],
+            }
+        )
     slugs = [e["slug"] for e in events]
     assert len(set(slugs)) == len(slugs), "slugs must be unique"
     with open(OUT / "events.csv", "w", encoding="utf-8", newline="") as fh:

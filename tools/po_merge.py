@@ -92,8 +92,7 @@ def main(argv: list[str]) -> int:
         return 1
     merged = merge(base, ours, theirs)
     with open(Path(argv[1]), "wb") as fh:
-        write_po(fh, merged, width=None, sort_output=True, omit_header=False,
-                 ignore_obsolete=True)
+        write_po(fh, merged, width=None, sort_output=True, omit_header=False, ignore_obsolete=True)
     return 0
 
 

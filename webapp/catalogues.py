@@ -46,8 +46,9 @@ def catalogue_path(locale: str) -> Path:
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True,
-                   cwd=PROJECT_ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_ROOT
+    )
 
 
 def extract(output: Path = TEMPLATE) -> Path:
@@ -56,11 +57,25 @@ def extract(output: Path = TEMPLATE) -> Path:
     Raises:
         subprocess.CalledProcessError: pybabel failed.
     """
-    args = ["extract", "-F", "babel.cfg", "--no-location", "--sort-output",
-            "--add-comments", "Translators:",
-            "--project", "IASSIST website", "--version", _project_version(),
-            "--copyright-holder", "IASSIST",
-            "--msgid-bugs-address", "https://iassistdata.org/", "-o", str(output)]
+    args = [
+        "extract",
+        "-F",
+        "babel.cfg",
+        "--no-location",
+        "--sort-output",
+        "--add-comments",
+        "Translators:",
+        "--project",
+        "IASSIST website",
+        "--version",
+        _project_version(),
+        "--copyright-holder",
+        "IASSIST",
+        "--msgid-bugs-address",
+        "https://iassistdata.org/",
+        "-o",
+        str(output),
+    ]
     for keyword in KEYWORDS:
         args += ["-k", keyword]
     _pybabel("-q", *args, ".")
@@ -80,8 +95,11 @@ def _set_header(path: Path, locale: str | None = None) -> None:
     <EMAIL@ADDRESS>`` and ``VERSION`` placeholders pybabel leaves there."""
     with path.open("rb") as fh:
         catalogue = read_po(fh, locale=locale)
-    what = (f"{Locale.parse(locale).get_display_name(DEFAULT_LOCALE)} catalogue"
-            if locale else "Message template (translations/messages.pot)")
+    what = (
+        f"{Locale.parse(locale).get_display_name(DEFAULT_LOCALE)} catalogue"
+        if locale
+        else "Message template (translations/messages.pot)"
+    )
     catalogue.header_comment = (
         f"# {what} of the IASSIST website.\n"
         "# Copyright (C) IASSIST\n"
@@ -92,8 +110,9 @@ def _set_header(path: Path, locale: str | None = None) -> None:
         catalogue.last_translator = TRANSLATION_TEAM
         catalogue.language_team = TRANSLATION_TEAM
     with path.open("wb") as fh:
-        write_po(fh, catalogue, width=None, sort_output=True, omit_header=False,
-                 ignore_obsolete=True)
+        write_po(
+            fh, catalogue, width=None, sort_output=True, omit_header=False, ignore_obsolete=True
+        )
 
 
 def update() -> None:
@@ -103,11 +122,21 @@ def update() -> None:
         if locale == DEFAULT_LOCALE:
             continue
         if catalogue_path(locale).exists():
-            _pybabel("update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", locale,
-                     "--no-wrap", "--ignore-obsolete")
+            _pybabel(
+                "update",
+                "-i",
+                str(TEMPLATE),
+                "-d",
+                str(TRANSLATIONS),
+                "-l",
+                locale,
+                "--no-wrap",
+                "--ignore-obsolete",
+            )
         else:
-            _pybabel("init", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", locale,
-                     "--no-wrap")
+            _pybabel(
+                "init", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", locale, "--no-wrap"
+            )
         _set_header(catalogue_path(locale), locale)
 
 
@@ -132,8 +161,9 @@ class CatalogueReport:
 
     @property
     def ok(self) -> bool:
-        return not (self.untranslated or self.fuzzy or self.missing or self.stale
-                    or self.placeholder_errors)
+        return not (
+            self.untranslated or self.fuzzy or self.missing or self.stale or self.placeholder_errors
+        )
 
 
 def _key(message) -> str:
@@ -188,4 +218,6 @@ def check_all() -> list[CatalogueReport]:
     with tempfile.TemporaryDirectory() as tmp:
         pot = extract(Path(tmp) / "messages.pot")
         template_text = pot.read_text(encoding="utf-8")
-    return [check_catalogue(locale, template_text) for locale in LOCALES if locale != DEFAULT_LOCALE]
+    return [
+        check_catalogue(locale, template_text) for locale in LOCALES if locale != DEFAULT_LOCALE
+    ]

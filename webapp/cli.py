@@ -33,11 +33,22 @@ def register_commands(app: Flask) -> None:
         click.echo("Database ready: " + app.config["DATABASE_URL"].split("@")[-1])
 
     @app.cli.command("load-events")
-    @click.option("--events", "events_file", type=click.Path(dir_okay=False, path_type=Path),
-                  default=EVENTS_FILE, show_default=True, help="events CSV file")
-    @click.option("--translations", "translations_file",
-                  type=click.Path(dir_okay=False, path_type=Path),
-                  default=TRANSLATIONS_FILE, show_default=True, help="translations CSV file")
+    @click.option(
+        "--events",
+        "events_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=EVENTS_FILE,
+        show_default=True,
+        help="events CSV file",
+    )
+    @click.option(
+        "--translations",
+        "translations_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=TRANSLATIONS_FILE,
+        show_default=True,
+        help="translations CSV file",
+    )
     def load_events_command(events_file: Path, translations_file: Path) -> None:
         """Load the event data into the store (all or nothing)."""
         create_schema(app)

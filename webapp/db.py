@@ -64,7 +64,7 @@ def _close_session(_exc: BaseException | None) -> None:
 def create_schema(app: Flask | None = None) -> None:
     """Create every table that does not exist yet (``CREATE TABLE IF NOT EXISTS``)."""
     # Import the models so that their tables are in SQLModel.metadata.
-    from webapp.events import models as _event_models  # noqa: F401
     from webapp.brochures import models as _brochure_models  # noqa: F401
+    from webapp.events import models as _event_models  # noqa: F401
 
     SQLModel.metadata.create_all(get_engine(app))

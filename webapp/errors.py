@@ -23,10 +23,14 @@ def _messages(code: int) -> tuple[str, str]:
     if code == 400:
         return _("Bad request"), _("The address of this page holds a value the site cannot use.")
     if code == 404:
-        return _("Page not found"), _("There is no page at this address. It may have moved, or the address may be mistyped.")
+        return _("Page not found"), _(
+            "There is no page at this address. It may have moved, or the address may be mistyped."
+        )
     if code == 405:
         return _("Method not allowed"), _("This page cannot be used that way.")
-    return _("Something went wrong"), _("The site could not show this page because of an error on our side. Please try again later.")
+    return _("Something went wrong"), _(
+        "The site could not show this page because of an error on our side. Please try again later."
+    )
 
 
 def render_error(code: int, detail: str | None = None, parameter: str | None = None):
@@ -35,8 +39,12 @@ def render_error(code: int, detail: str | None = None, parameter: str | None = N
     title, message = _messages(code)
     return (
         render_template(
-            "errors/error.html", code=code, title=title, message=message,
-            detail=detail, parameter=parameter,
+            "errors/error.html",
+            code=code,
+            title=title,
+            message=message,
+            detail=detail,
+            parameter=parameter,
         ),
         code,
     )

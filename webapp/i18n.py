@@ -78,8 +78,9 @@ def format_list(items, style: str = "standard") -> Markup:
     """``items`` (an iterable of str or Markup) joined by the page's locale's CLDR list
     pattern (``style`` as in :func:`babel.lists.format_list`): ``"A, B et C"`` in French.
     Plain strings are HTML-escaped, so the result is safe in a template."""
-    return Markup(babel_format_list([escape(item) for item in items], style=style,
-                                    locale=get_locale()))
+    return Markup(
+        babel_format_list([escape(item) for item in items], style=style, locale=get_locale())
+    )
 
 
 def collation_key(text: str) -> tuple[str, str]:
@@ -132,8 +133,13 @@ def _content_language(response):
         and request.cookies.get(LOCALE_COOKIE) != g.locale
     ):
         response.set_cookie(
-            LOCALE_COOKIE, g.locale, max_age=LOCALE_COOKIE_MAX_AGE, path="/",
-            samesite="Lax", httponly=True, secure=request.is_secure,
+            LOCALE_COOKIE,
+            g.locale,
+            max_age=LOCALE_COOKIE_MAX_AGE,
+            path="/",
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
         )
     return response
 

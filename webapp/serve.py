@@ -36,8 +36,14 @@ def prepare(app) -> None:
             app.logger.warning("Loaded the bundled events: %s", report)
     try:
         for result in build_missing(app):
-            app.logger.info("Brochure %s-%s: %s (%s bytes, %s pages)", result.kind,
-                            result.locale, result.action, result.size, result.pages)
+            app.logger.info(
+                "Brochure %s-%s: %s (%s bytes, %s pages)",
+                result.kind,
+                result.locale,
+                result.action,
+                result.size,
+                result.pages,
+            )
     except BrochureError as error:
         # The site serves without the PDFs that could not be built (the About page lists
         # the recorded ones); the operator sees why here and in build-brochures.

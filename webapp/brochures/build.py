@@ -140,7 +140,9 @@ def source_files(app: Flask, locale: str) -> list[Path]:
     files.extend(sorted((static / "fonts").glob("source-sans-3-*.woff")))
     package = Path(__file__).resolve().parent.parent
     files.extend(sorted(package.rglob("*.py")))
-    for folder in str(app.config.get("BABEL_TRANSLATION_DIRECTORIES", root / "translations")).split(";"):
+    for folder in str(app.config.get("BABEL_TRANSLATION_DIRECTORIES", root / "translations")).split(
+        ";"
+    ):
         mo = Path(folder) / locale / "LC_MESSAGES" / "messages.mo"
         if mo.is_file():
             files.append(mo)
@@ -150,8 +152,22 @@ def source_files(app: Flask, locale: str) -> list[Path]:
 def _event_fingerprint(event: Event | None) -> dict | None:
     if event is None:
         return None
-    fields = ("slug", "kind", "year", "start_date", "end_date", "number", "title", "theme",
-              "city", "region_or_state", "country_code", "format", "status", "url")
+    fields = (
+        "slug",
+        "kind",
+        "year",
+        "start_date",
+        "end_date",
+        "number",
+        "title",
+        "theme",
+        "city",
+        "region_or_state",
+        "country_code",
+        "format",
+        "status",
+        "url",
+    )
     data = {name: getattr(event, name) for name in fields}
     data["translations"] = sorted((t.locale, t.field, t.text) for t in event.translations)
     return data
@@ -279,7 +295,9 @@ def _source_date(edition: date):
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def render_pdf(app: Flask, session: Session, kind: str, locale: str, edition: date) -> tuple[bytes, list[str]]:
+def render_pdf(
+    app: Flask, session: Session, kind: str, locale: str, edition: date
+) -> tuple[bytes, list[str]]:
     """The PDF of ``kind`` in ``locale`` (bytes) and the list of overflowing panels
     (see :func:`_overflow`; empty when everything fits).
 
@@ -293,8 +311,9 @@ def render_pdf(app: Flask, session: Session, kind: str, locale: str, edition: da
     try:
         html = render_html(app, session, kind, locale, edition)
         with _source_date(edition):
-            document = HTML(string=html, base_url=static.as_uri() + "/",
-                            url_fetcher=_url_fetcher(static)).render(**PDF_OPTIONS)
+            document = HTML(
+                string=html, base_url=static.as_uri() + "/", url_fetcher=_url_fetcher(static)
+            ).render(**PDF_OPTIONS)
             overflow = _overflow(document)
             return document.write_pdf(**PDF_OPTIONS), overflow
     except (Exception, FatalURLFetchingError) as error:  # the latter is a BaseException
@@ -402,13 +421,17 @@ def usable_official(app: Flask, kind: str, locale: str) -> OfficialPdf | None:
     return OfficialPdf(path.resolve(), data, pages, edition)
 
 
-def _stale_reason(app: Flask, session: Session, kind: str, locale: str,
-                  row: Document | None) -> str | None:
+def _stale_reason(
+    app: Flask, session: Session, kind: str, locale: str, row: Document | None
+) -> str | None:
     official = usable_official(app, kind, locale)
     if official is not None:
         if row is None or row.source != "official" or Path(row.file) != official.path:
             return "official PDF supplied"
-        if len(official.data) != row.size or hashlib.sha256(official.data).hexdigest() != row.sha256:
+        if (
+            len(official.data) != row.size
+            or hashlib.sha256(official.data).hexdigest() != row.sha256
+        ):
             return "official PDF changed"
         return None
     if row is None:
@@ -445,7 +468,9 @@ def plan(app: Flask) -> list[tuple[str, str, str]]:
     return todo
 
 
-def build_one(app: Flask, session: Session, kind: str, locale: str, force: bool = False) -> BuildResult:
+def build_one(
+    app: Flask, session: Session, kind: str, locale: str, force: bool = False
+) -> BuildResult:
     """Build (or take the official PDF of) ``kind`` in ``locale`` and record it in the
     store, replacing its row.
 
@@ -461,24 +486,39 @@ def build_one(app: Flask, session: Session, kind: str, locale: str, force: bool 
     """
     if kind not in KINDS or locale not in LOCALES:
         raise ValueError(f"unknown document {kind}-{locale}")
-    row = session.exec(select(Document).where(Document.kind == kind, Document.locale == locale)).first()
+    row = session.exec(
+        select(Document).where(Document.kind == kind, Document.locale == locale)
+    ).first()
 
     official = usable_official(app, kind, locale)
     if official is not None:
         size = len(official.data)
-        _record(session, kind, locale, edition=official.edition, file=str(official.path),
-                size=size, sha256=hashlib.sha256(official.data).hexdigest(),
-                pages=official.pages, source="official", inputs_digest="")
-        return BuildResult(kind, locale, "official", official.path, size, official.pages, "official")
+        _record(
+            session,
+            kind,
+            locale,
+            edition=official.edition,
+            file=str(official.path),
+            size=size,
+            sha256=hashlib.sha256(official.data).hexdigest(),
+            pages=official.pages,
+            source="official",
+            inputs_digest="",
+        )
+        return BuildResult(
+            kind, locale, "official", official.path, size, official.pages, "official"
+        )
 
     digest = inputs_digest(app, session, kind, locale)
-    same_sources = (row is not None and row.source == "generated" and row.inputs_digest == digest)
+    same_sources = row is not None and row.source == "generated" and row.inputs_digest == digest
     edition = row.edition if (same_sources and not force) else today_for(app)
     data, overflow = render_pdf(app, session, kind, locale, edition)
     try:
         pages, _created = pdf_facts(data)
     except BrochureError as error:
-        raise BrochureError(f"{kind}-{locale}: WeasyPrint wrote an unreadable PDF: {error}") from error
+        raise BrochureError(
+            f"{kind}-{locale}: WeasyPrint wrote an unreadable PDF: {error}"
+        ) from error
     if pages != EXPECTED_PAGES[kind]:
         overflow = [*overflow, f"{pages} pages instead of {EXPECTED_PAGES[kind]}"]
     if overflow:
@@ -487,7 +527,11 @@ def build_one(app: Flask, session: Session, kind: str, locale: str, force: bool 
     target = generated_path(app, kind, locale)
     action = "built"
     try:
-        if not force and target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha:
+        if (
+            not force
+            and target.is_file()
+            and hashlib.sha256(target.read_bytes()).hexdigest() == sha
+        ):
             action = "unchanged"
             if target.stat().st_mtime < max(p.stat().st_mtime for p in source_files(app, locale)):
                 os.utime(target)  # the same bytes, but now known to be up to date
@@ -495,8 +539,18 @@ def build_one(app: Flask, session: Session, kind: str, locale: str, force: bool 
             _write_atomically(target, data)
     except OSError as error:
         raise BrochureError(f"cannot write {target}: {error}") from error
-    _record(session, kind, locale, edition=edition, file=str(target.resolve()), size=len(data),
-            sha256=sha, pages=pages, source="generated", inputs_digest=digest)
+    _record(
+        session,
+        kind,
+        locale,
+        edition=edition,
+        file=str(target.resolve()),
+        size=len(data),
+        sha256=sha,
+        pages=pages,
+        source="generated",
+        inputs_digest=digest,
+    )
     return BuildResult(kind, locale, action, target, len(data), pages, "generated", tuple(overflow))
 
 

@@ -41,7 +41,15 @@ def register_commands(app: Flask) -> None:
                     continue
                 result = actions.get((kind, locale))
                 status = result.action if result else "up to date"
-                note = f"  LAYOUT OVERFLOW: {'; '.join(result.overflow)}" if result and result.overflow else ""
-                click.echo(f"{row.file}  {row.size:,} bytes  {row.pages} "
-                           f"{'page' if row.pages == 1 else 'pages'}  {row.source}, {status}{note}")
-        click.echo(f"{len(results)} built or recorded, {len(rows) - len(results)} already up to date.")
+                note = (
+                    f"  LAYOUT OVERFLOW: {'; '.join(result.overflow)}"
+                    if result and result.overflow
+                    else ""
+                )
+                click.echo(
+                    f"{row.file}  {row.size:,} bytes  {row.pages} "
+                    f"{'page' if row.pages == 1 else 'pages'}  {row.source}, {status}{note}"
+                )
+        click.echo(
+            f"{len(results)} built or recorded, {len(rows) - len(results)} already up to date."
+        )

@@ -31,10 +31,16 @@ def format_size(size: int, locale: str) -> str:
     if size < 0:
         raise ValueError("a size is not negative")
     if size < 999_500:
-        return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short",
-                           locale=locale)
-    return format_unit(round(size / 1_000_000, 1), "digital-megabyte", length="short",
-                       locale=locale, format="#,##0.#")
+        return format_unit(
+            max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=locale
+        )
+    return format_unit(
+        round(size / 1_000_000, 1),
+        "digital-megabyte",
+        length="short",
+        locale=locale,
+        format="#,##0.#",
+    )
 
 
 @dataclass(frozen=True)

@@ -78,22 +78,29 @@ def download(kind: str, doc_locale: str):
     404 when the store has no such document or its file is gone (logged: run
     ``flask --app wsgi build-brochures``).
     """
-    document = get_session().exec(
-        select(Document).where(Document.kind == kind, Document.locale == doc_locale)
-    ).first()
+    document = (
+        get_session()
+        .exec(select(Document).where(Document.kind == kind, Document.locale == doc_locale))
+        .first()
+    )
     if document is None:
         abort(404)
     path = Path(document.file)
     try:
         stat = path.stat()
     except OSError:
-        current_app.logger.error("%s-%s: the file %s is missing; run build-brochures",
-                                 kind, doc_locale, path)
+        current_app.logger.error(
+            "%s-%s: the file %s is missing; run build-brochures", kind, doc_locale, path
+        )
         abort(404)
     etag = document.sha256
     if stat.st_size != document.size:
-        current_app.logger.warning("%s-%s: %s changed on disk since it was recorded; run "
-                                   "build-brochures", kind, doc_locale, path)
+        current_app.logger.warning(
+            "%s-%s: %s changed on disk since it was recorded; run build-brochures",
+            kind,
+            doc_locale,
+            path,
+        )
         etag = hashlib.sha256(path.read_bytes()).hexdigest()
     # The response is in the document's language (Content-Language, see webapp.i18n).
     g.locale = doc_locale

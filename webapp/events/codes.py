@@ -62,7 +62,7 @@ TIMINGS = {
 
 
 def events_count_label(count: int):
-    """"1 event" / "N events" in the page's locale (a lazy ngettext message)."""
+    """ "1 event" / "N events" in the page's locale (a lazy ngettext message)."""
     return lazy_ngettext("%(num)d event", "%(num)d events", count)
 
 
@@ -91,6 +91,8 @@ def country_regions() -> dict[str, str]:
     with open(DATA_DIR / "country_regions.csv", encoding="utf-8", newline="") as fh:
         for line, row in enumerate(csv.DictReader(fh), start=2):
             if row["region"] not in codes:
-                raise ValueError(f"country_regions.csv, row {line}: unknown region {row['region']!r}")
+                raise ValueError(
+                    f"country_regions.csv, row {line}: unknown region {row['region']!r}"
+                )
             table[row["country_code"]] = row["region"]
     return table

@@ -20,7 +20,9 @@ ORIGINAL_LANGUAGE = DEFAULT_LOCALE
 #: as the association names its conferences since 2000: "IASSIST 2025 (50th annual
 #: conference)". The name before it is a proper name; the number is a part the site
 #: composes itself in the page's locale (:func:`event_label`).
-_NUMBER_IN_TITLE = re.compile(r"^(?P<name>.+?) \((?P<number>\d+)(?:st|nd|rd|th) annual conference\)$")
+_NUMBER_IN_TITLE = re.compile(
+    r"^(?P<name>.+?) \((?P<number>\d+)(?:st|nd|rd|th) annual conference\)$"
+)
 #: A title that is only a proper name: acronyms and a year ("IASSIST 1979",
 #: "IASSIST/IFDO 1985", "IASSIST & CARTO 2024"). It is in no language.
 _PROPER_NAME = re.compile(r"^[A-Z][A-Z0-9/& -]*\b\d{4}$")
@@ -86,10 +88,13 @@ def event_label(event: Event) -> str | None:
 
 
 def event_place(event: Event) -> str | None:
-    """"City, State, Country" with the country named in the page's locale; None for an
+    """ "City, State, Country" with the country named in the page's locale; None for an
     event with no place (a virtual one)."""
-    parts = [event.city, event.region_or_state if event.country_code in ("US", "CA") else None,
-             country_name(event.country_code)]
+    parts = [
+        event.city,
+        event.region_or_state if event.country_code in ("US", "CA") else None,
+        country_name(event.country_code),
+    ]
     text = ", ".join(p for p in parts if p)
     return text or None
 

@@ -56,7 +56,7 @@ class EventFilter:
     page: int = 1
 
     @classmethod
-    def from_args(cls, args: MultiDict) -> "EventFilter":
+    def from_args(cls, args: MultiDict) -> EventFilter:
         """Parse request arguments.
 
         Raises:
@@ -127,13 +127,16 @@ class EventFilter:
             args["page"] = str(self.page)
         return {k: v for k, v in args.items() if v is not None}
 
-    def with_page(self, page: int) -> "EventFilter":
+    def with_page(self, page: int) -> EventFilter:
         """The same filter on another page."""
         return replace(self, page=page)
 
-    def without(self, facet: str) -> "EventFilter":
+    def without(self, facet: str) -> EventFilter:
         """The same filter with one facet (``"year"``, ``"type"`` or ``"region"``) cleared,
         on page 1: the filter that facet's counts are computed with."""
-        cleared = {"year": {"year_from": None, "year_to": None}, "type": {"kind": None},
-                   "region": {"region": None}}[facet]
+        cleared = {
+            "year": {"year_from": None, "year_to": None},
+            "type": {"kind": None},
+            "region": {"region": None},
+        }[facet]
         return replace(self, page=1, **cleared)

@@ -30,8 +30,22 @@ EVENTS_FILE = DATA_DIR / "events.csv"
 TRANSLATIONS_FILE = DATA_DIR / "event_translations.csv"
 
 EVENT_COLUMNS = (
-    "slug", "kind", "year", "start_date", "end_date", "number", "title", "theme", "city",
-    "region_or_state", "country_code", "host", "format", "status", "url", "source_urls",
+    "slug",
+    "kind",
+    "year",
+    "start_date",
+    "end_date",
+    "number",
+    "title",
+    "theme",
+    "city",
+    "region_or_state",
+    "country_code",
+    "host",
+    "format",
+    "status",
+    "url",
+    "source_urls",
 )
 #: The Event attributes a row sets (``region`` is derived from ``country_code``).
 EVENT_FIELDS = tuple(c for c in EVENT_COLUMNS) + ("region",)
@@ -198,15 +212,24 @@ def read_event_data(
     for row_number, row in _read_rows(events_file, EVENT_COLUMNS):
         values = validate_event_row(events_file.name, row_number, row)
         if values["slug"] in records:
-            raise LoadError(events_file.name, row_number, "slug", f"{values['slug']!r} is used twice")
+            raise LoadError(
+                events_file.name, row_number, "slug", f"{values['slug']!r} is used twice"
+            )
         records[values["slug"]] = EventRecord(values)
     name = translations_file.name
     for row_number, row in _read_rows(translations_file, ("slug", "locale", "field", "text")):
         record = records.get(row["slug"])
         if record is None:
-            raise LoadError(name, row_number, "slug", f"no event {row['slug']!r} in {events_file.name}")
+            raise LoadError(
+                name, row_number, "slug", f"no event {row['slug']!r} in {events_file.name}"
+            )
         if row["locale"] not in LOCALES or row["locale"] == DEFAULT_LOCALE:
-            raise LoadError(name, row_number, "locale", f"{row['locale']!r} is not one of the site's translated locales")
+            raise LoadError(
+                name,
+                row_number,
+                "locale",
+                f"{row['locale']!r} is not one of the site's translated locales",
+            )
         if row["field"] not in ("title", "theme"):
             raise LoadError(name, row_number, "field", "must be 'title' or 'theme'")
         if not row["text"]:

@@ -6,9 +6,7 @@ unknown, a two-letter country code, a unique slug. The indexes match the event b
 filters (year, kind × year, region × year).
 """
 
-
 from datetime import date
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
@@ -122,4 +120,4 @@ class EventTranslation(SQLModel, table=True):
     field: str = Field(max_length=16)
     text: str = Field(max_length=500)
 
-    event: Optional[Event] = Relationship(back_populates="translations")
+    event: Event | None = Relationship(back_populates="translations")

@@ -110,7 +110,9 @@ def facet_counts(session: Session, flt: EventFilter, kinds, regions) -> Facets:
     )
 
 
-def upcoming_and_recent(session: Session, today: date, recent_years: int = 2) -> tuple[list[Event], list[Event]]:
+def upcoming_and_recent(
+    session: Session, today: date, recent_years: int = 2
+) -> tuple[list[Event], list[Event]]:
     """For the Conferences page: (forthcoming events, soonest first; events of the last
     ``recent_years`` calendar years that are over, most recent first)."""
     past = _is_past(today)
@@ -132,7 +134,10 @@ def past_annual_conferences(session: Session, today: date) -> list[Event]:
     return list(
         session.exec(
             select(Event)
-            .where(Event.kind == "annual_conference", or_(past == 1, Event.status.in_(("cancelled", "postponed"))))
+            .where(
+                Event.kind == "annual_conference",
+                or_(past == 1, Event.status.in_(("cancelled", "postponed"))),
+            )
             .order_by(Event.year.desc(), Event.start_date.desc())
         ).all()
     )

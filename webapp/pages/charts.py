@@ -68,8 +68,7 @@ def pie_slices(shares=MEMBERS_BY_REGION, radius: float = 90.0) -> list[Slice]:
         x1, y1 = 100 + radius * math.sin(start), 100 - radius * math.cos(start)
         x2, y2 = 100 + radius * math.sin(end), 100 - radius * math.cos(end)
         large = 1 if end - start > math.pi else 0
-        path = (f"M100,100 L{x1:.2f},{y1:.2f} A{radius:g},{radius:g} 0 {large} 1 "
-                f"{x2:.2f},{y2:.2f} Z")
+        path = f"M100,100 L{x1:.2f},{y1:.2f} A{radius:g},{radius:g} 0 {large} 1 {x2:.2f},{y2:.2f} Z"
         slices.append(Slice(css_class, label, share, wording, path))
         start = end
     return slices

@@ -7,7 +7,11 @@ from flask import Blueprint, redirect, render_template, url_for
 from webapp.brochures.media import documents_for_media
 from webapp.clock import today
 from webapp.db import get_session
-from webapp.events.queries import next_annual_conference, past_annual_conferences, upcoming_and_recent
+from webapp.events.queries import (
+    next_annual_conference,
+    past_annual_conferences,
+    upcoming_and_recent,
+)
 from webapp.i18n import current_locale, negotiate_locale
 from webapp.pages.charts import pie_slices
 
