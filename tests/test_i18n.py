@@ -179,13 +179,36 @@ def test_root_negotiates_accept_language(client, accept, expected):
     assert "Accept-Language" in response.headers["Vary"]
 
 
+def test_a_page_view_sets_no_cookie(client):
+    for path in ("/pt/events/", "/pt/", "/fr/about/", "/de/events/2025-conference-bristol/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Set-Cookie" not in response.headers, path
+    assert client.get("/", headers={"Accept-Language": "de"}).headers["Location"] == "/de/"
+
+
 def test_a_chosen_language_is_remembered_and_wins_over_the_header(client):
-    response = client.get("/pt/events/")
+    response = client.get("/language/pt?next=/pt/events/?type%3Djoint_meeting")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/pt/events/?type=joint_meeting"
+    assert response.headers["Cache-Control"] == "no-store"
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("locale=pt;")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     redirect = client.get("/", headers={"Accept-Language": "de"})
     assert redirect.headers["Location"] == "/pt/"
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/pt/", "/pt//evil.example", "/fr/events/",
+    "/pt/\\evil", "/pt/%0d%0aSet-Cookie:x", "",
+])
+def test_the_language_choice_only_goes_to_this_site_in_that_language(client, target):
+    response = client.get("/language/pt", query_string={"next": target} if target else None)
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location == "/pt/" or (location.startswith("/pt/") and "//" not in location), location
+    assert "\n" not in location and "\r" not in location
 
 
 def test_an_unknown_cookie_value_is_ignored(client):
@@ -205,7 +228,8 @@ def test_switcher_links_keep_path_and_query_and_name_each_language_in_itself(cli
     for code, name in expected.items():
         link = re.search(rf'<a href="([^"]+)" hreflang="{code}" lang="{code}"([^>]*)>{name}</a>', nav)
         assert link, code
-        assert link.group(1) == f"/{code}/events/?year=2021&amp;region=europe"
+        # Through the route that remembers the choice, to the same filtered view.
+        assert link.group(1) == f"/language/{code}?next=/{code}/events/?year%3D2021%26region%3Deurope"
         assert ('aria-current="true"' in link.group(2)) == (code == "fr")
 
 

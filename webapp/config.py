@@ -47,6 +47,10 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
           replace the generated ones.
         - ``FORCE_HTTPS`` (bool): redirect to HTTPS and send HSTS, default off (waitress
           serves plain HTTP on loopback; turn on behind a TLS proxy).
+        - ``RESPONSE_CACHE_SIZE`` (int): HTML responses each process keeps in memory per
+          data version (:mod:`webapp.http_cache`), default 512; 0 turns the cache off.
+        - ``SHARED_CACHE_SECONDS`` (int): how long a shared cache (the nginx of
+          ``deploy/``) may keep a public page (``s-maxage``), default 2.
 
     Raises:
         ValueError: a variable is set to a value of the wrong form.
@@ -63,6 +67,8 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
             "OFFICIAL_BROCHURE_DIR", str(Path(instance_path) / "brochures")
         ),
         "FORCE_HTTPS": env.get("FORCE_HTTPS", "0").lower() in ("1", "true", "yes"),
+        "RESPONSE_CACHE_SIZE": int(env.get("RESPONSE_CACHE_SIZE", "512")),
+        "SHARED_CACHE_SECONDS": int(env.get("SHARED_CACHE_SECONDS", "2")),
     }
 
 

@@ -2,8 +2,8 @@
 
 Every public URL starts with one of :data:`LOCALES` (``/en/…``). The locale is taken from
 the URL before Flask-Babel sees it; an unknown prefix does not match any route (404).
-``/`` redirects to the visitor's remembered language (cookie :data:`LOCALE_COOKIE`) or the
-best match of ``Accept-Language``. Dates, date ranges, numbers and country names come from
+``/`` redirects to the visitor's remembered language (cookie :data:`LOCALE_COOKIE`, set only
+when they choose a language with the switcher) or the best match of ``Accept-Language``. Dates, date ranges, numbers and country names come from
 Babel's CLDR data in the page's locale.
 """
 
@@ -120,27 +120,50 @@ def _add_locale(endpoint: str, values: dict) -> None:
 
 
 def _content_language(response):
-    """``Content-Language`` on every localized response; and remember the language of a
-    page the visitor opened (not an htmx fragment) in the :data:`LOCALE_COOKIE`, so that
-    ``/`` brings them back to it: the language they chose wins over ``Accept-Language``."""
+    """``Content-Language`` on every localized response. No cookie is set here: the
+    language is remembered only when the visitor chooses one (:func:`remember_choice`),
+    so that an ordinary page view carries no ``Set-Cookie`` and a shared cache may keep it."""
     if "locale" in g:
         response.headers["Content-Language"] = g.locale
+    return response
+
+
+def choose_language_url(code: str) -> str:
+    """The URL of a language switcher link: the route that remembers ``code`` as the
+    visitor's choice and then goes to the current page in that language
+    (:func:`url_for_locale`)."""
+    return url_for("root.choose_language", chosen=code, next=url_for_locale(code))
+
+
+def safe_next(code: str, target: str | None) -> str:
+    """``target`` when it is a path of this site in locale ``code`` (``/<code>/…``, no
+    scheme, host, backslash, control character or ``//``), else that locale's home page
+    ``/<code>/``: a switcher link cannot send the visitor to another site."""
+    prefix = f"/{code}/"
     if (
-        g.get("locale_from_url")
-        and response.status_code == 200
-        and response.mimetype == "text/html"
-        and request.headers.get("HX-Request") != "true"
-        and request.cookies.get(LOCALE_COOKIE) != g.locale
+        not target
+        or not target.startswith(prefix)
+        or "//" in target
+        or "\\" in target
+        or any(ord(c) < 32 or ord(c) == 127 for c in target)
     ):
-        response.set_cookie(
-            LOCALE_COOKIE,
-            g.locale,
-            max_age=LOCALE_COOKIE_MAX_AGE,
-            path="/",
-            samesite="Lax",
-            httponly=True,
-            secure=request.is_secure,
-        )
+        return prefix
+    return target
+
+
+def remember_choice(response, code: str):
+    """Set the :data:`LOCALE_COOKIE` on ``response`` (a year, ``HttpOnly``,
+    ``SameSite=Lax``, ``Secure`` over HTTPS): ``/`` then brings the visitor back to
+    ``code``, whatever their ``Accept-Language`` says."""
+    response.set_cookie(
+        LOCALE_COOKIE,
+        code,
+        max_age=LOCALE_COOKIE_MAX_AGE,
+        path="/",
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure,
+    )
     return response
 
 
@@ -162,6 +185,7 @@ def init_app(app: Flask) -> None:
         LOCALES=LOCALES,
         language_name=language_name,
         url_for_locale=url_for_locale,
+        choose_language_url=choose_language_url,
         current_locale=current_locale,
     )
     app.jinja_env.filters.update(

@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from datetime import date
+
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from webapp.events.codes import KIND_SINGULAR
 from webapp.events.models import Event
@@ -114,3 +118,21 @@ def document_title(event: Event) -> str:
     # Translators: an event's name in the browser's tab, e.g. "Joint meeting 1978,
     # Uppsala, Sweden"; kind is "Annual conference", "Regional workshop" or "Joint meeting".
     return _("%(kind)s %(year)s, %(place)s", kind=kind, year=event.year, place=place)
+
+
+#: Event cards kept in memory per process (each a few hundred bytes of HTML).
+CARD_MEMO_SIZE = 20_000
+
+
+def event_card_html(event: Event, today: date, heading_level: int = 3) -> Markup:
+    """The card of ``event`` (the ``event_card`` macro of ``templates/events/_event.html``)
+    as HTML, rendered once per data version, locale, day and heading level and then kept
+    (:func:`webapp.memo.memoize`): a list of events costs a look-up per card."""
+    from webapp.memo import memoize
+
+    def render() -> Markup:
+        template = current_app.jinja_env.get_template("events/_event.html")
+        return Markup(template.module.event_card(event, today, heading_level))  # type: ignore[attr-defined]
+
+    key = (str(get_locale()), today, event.id, heading_level)
+    return memoize("event_cards", key, render, size=CARD_MEMO_SIZE)

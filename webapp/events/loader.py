@@ -22,8 +22,15 @@ from babel import Locale
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from webapp.db import bump_data_version
 from webapp.events.codes import DATA_DIR, FORMATS, KINDS, STATUSES, country_regions
-from webapp.events.models import Event, EventTranslation
+from webapp.events.counts import refresh_event_counts
+from webapp.events.models import (
+    UNKNOWN_PAST_KEY,
+    UNKNOWN_UPCOMING_KEY,
+    Event,
+    EventTranslation,
+)
 from webapp.i18n import DEFAULT_LOCALE, LOCALES
 
 EVENTS_FILE = DATA_DIR / "events.csv"
@@ -48,7 +55,7 @@ EVENT_COLUMNS = (
     "source_urls",
 )
 #: The Event attributes a row sets (``region`` is derived from ``country_code``).
-EVENT_FIELDS = tuple(c for c in EVENT_COLUMNS) + ("region",)
+EVENT_FIELDS = (*EVENT_COLUMNS, "region", "upcoming_key", "past_key")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR = re.compile(r"^[0-9]{4}$")
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -164,6 +171,11 @@ def validate_event_row(name: str, row_number: int, row: dict[str, str]) -> dict[
         fail("end_date", "ends before it starts")
     if v["start_date"] and v["start_date"].year != v["year"]:
         fail("start_date", f"is not in the year {v['year']}")
+    if v["end_date"] and v["end_date"].year > v["year"] + 1:
+        # The event browser looks for events still to come from January 1 of last year on.
+        fail("end_date", f"is later than the year after {v['year']}")
+    v["upcoming_key"] = v["start_date"] or UNKNOWN_UPCOMING_KEY
+    v["past_key"] = v["start_date"] or UNKNOWN_PAST_KEY
     if v["number"] is not None:
         if not NUMBER.match(v["number"]) or int(v["number"]) == 0:
             fail("number", f"{row['number']!r} is not a positive whole number")
@@ -279,6 +291,9 @@ def sync_events(session: Session, records: list[EventRecord]) -> LoadReport:
         for event in existing.values():
             session.delete(event)
             report.removed += 1
+        session.flush()
+        refresh_event_counts(session)
+        bump_data_version(session)
         session.commit()
     except IntegrityError as exc:
         session.rollback()

@@ -2,13 +2,28 @@
 
 SQLModel ``table=True`` models skip Pydantic validation, so every invariant is also a
 database constraint: known codes, ``end_date >= start_date``, both dates known or both
-unknown, a two-letter country code, a unique slug. The indexes match the event browser's
-filters (year, kind × year, region × year).
+unknown, a two-letter country code, a unique slug.
+
+The indexes serve the event browser's two result orderings (see
+:mod:`webapp.events.queries`) under each combination of its type and region filters, with
+the year filter as a range on the same index: ``upcoming_key`` (the first day, or
+9999-12-31 when unknown) ascending for events still to come, and ``year`` then
+``past_key`` (the first day, or 1000-01-01 when unknown) descending for past ones. Both
+keys are derived from the dates by the loader. ``end_date`` is the last column of each
+index so that the upcoming/past test is answered from the index alone.
 """
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+    literal_column,
+)
 from sqlmodel import Field, Relationship, SQLModel
 
 from webapp.events.codes import FORMATS, KINDS, REGION_LABELS, STATUSES
@@ -16,6 +31,39 @@ from webapp.events.codes import FORMATS, KINDS, REGION_LABELS, STATUSES
 
 def _in(column: str, codes) -> str:
     return f"{column} IN ({', '.join(repr(c) for c in codes)})"
+
+
+#: Sort keys of events with unknown dates: after every dated event of the upcoming list,
+#: after the dated events of their year in the past list.
+UNKNOWN_UPCOMING_KEY = date(9999, 12, 31)
+UNKNOWN_PAST_KEY = date(1000, 1, 1)
+
+#: The filter columns each pair of ordering indexes starts with (none, type, region, both).
+ORDER_INDEX_PREFIXES: dict[str, tuple[str, ...]] = {
+    "all": (),
+    "kind": ("kind",),
+    "region": ("region",),
+    "kind_region": ("kind", "region"),
+}
+
+
+def _order_indexes() -> list[Index]:
+    indexes = []
+    for name, prefix in ORDER_INDEX_PREFIXES.items():
+        indexes.append(
+            Index(f"ix_event_upcoming_{name}", *prefix, "upcoming_key", "slug", "end_date", "year")
+        )
+        indexes.append(
+            Index(
+                f"ix_event_past_{name}",
+                *prefix,
+                literal_column("year").desc(),
+                literal_column("past_key").desc(),
+                "slug",
+                "end_date",
+            )
+        )
+    return indexes
 
 
 class Event(SQLModel, table=True):
@@ -46,17 +94,22 @@ class Event(SQLModel, table=True):
         ),
         CheckConstraint("number IS NULL OR number > 0", name="ck_event_number"),
         CheckConstraint("length(slug) > 0", name="ck_event_slug"),
-        Index("ix_event_kind_year", "kind", "year"),
-        Index("ix_event_region_year", "region", "year"),
-        Index("ix_event_start_date", "start_date"),
+        CheckConstraint(
+            "(start_date IS NULL AND upcoming_key = '9999-12-31' AND past_key = '1000-01-01')"
+            " OR (upcoming_key = start_date AND past_key = start_date)",
+            name="ck_event_sort_keys",
+        ),
+        *_order_indexes(),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=80, unique=True)
     kind: str = Field(max_length=32)
-    year: int = Field(index=True)
+    year: int
     start_date: date | None = None
     end_date: date | None = None
+    upcoming_key: date = UNKNOWN_UPCOMING_KEY
+    past_key: date = UNKNOWN_PAST_KEY
     number: int | None = None
     title: str = Field(max_length=300)
     theme: str | None = Field(default=None, max_length=300)

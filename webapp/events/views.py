@@ -22,9 +22,12 @@ from webapp.errors import bad_request
 from webapp.events.codes import KINDS, REGION_LABELS, events_count_label, region_codes
 from webapp.events.filters import EventFilter, FilterError
 from webapp.events.models import Event
+from webapp.events.counts import count_rows
 from webapp.events.queries import facet_counts, search_events
 from webapp.htmx import add_vary, render_fragment, wants_fragment
-from webapp.i18n import collation_key
+from webapp.http_cache import cached_view
+from webapp.i18n import collation_key, current_locale
+from webapp.memo import memoize
 
 bp = Blueprint("events", __name__, url_prefix="/<locale:lang_code>/events")
 
@@ -35,6 +38,31 @@ FACETS = ("year", "type", "region")
 def _region_order() -> list[str]:
     """Region codes sorted by their label in the page's locale (accent-insensitive)."""
     return sorted(region_codes(), key=lambda code: collation_key(str(REGION_LABELS[code])))
+
+
+#: Page links shown on each side of the current page (plus the first and the last).
+PAGE_WINDOW = 2
+
+
+def page_links(page: int, pages: int, window: int = PAGE_WINDOW) -> list[int | None]:
+    """The page numbers the pagination links to: the first, the last, and ``window``
+    pages on each side of ``page``, in order, with None where numbers are left out (shown
+    as an ellipsis). ``page_links(50, 5000)`` is ``[1, None, 48, 49, 50, 51, 52, None,
+    5000]``."""
+    shown = sorted({1, pages, *range(max(1, page - window), min(pages, page + window) + 1)})
+    links: list[int | None] = []
+    for number in shown:
+        if links and number - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(number)
+    return links
+
+
+def _fragment_key() -> tuple[bool, str]:
+    """What, besides the URL, the browser's response depends on: the fragment-or-page
+    decision and, for a fragment, the facet group in use (its ``HX-Trigger``)."""
+    fragment = wants_fragment(RESULTS_ID)
+    return (fragment, (request.htmx.trigger or "") if fragment else "")
 
 
 def _page_title(flt: EventFilter) -> str:
@@ -51,6 +79,7 @@ def _page_title(flt: EventFilter) -> str:
 
 
 @bp.get("/")
+@cached_view(_fragment_key)
 def browse():
     """The event browser: ``GET /<locale>/events/?year=&type=&region=&page=``.
 
@@ -70,11 +99,17 @@ def browse():
         # ("?year=&type=workshop&region="), redirect it to the canonical, shareable URL.
         return add_vary(redirect(canonical, 302))
     session = get_session()
-    results = search_events(session, flt, today(), current_app.config["EVENTS_PER_PAGE"])
-    if flt.page > results.pages:
+    rows = memoize("event_counts", None, lambda: count_rows(session))
+    regions = memoize("region_order", current_locale(), _region_order)
+    facets, total = memoize(
+        "event_facets",
+        flt.with_page(1),
+        lambda: facet_counts(rows, flt, list(KINDS), region_codes()),
+    )
+    per_page = current_app.config["EVENTS_PER_PAGE"]
+    if flt.page > max(1, -(-total // per_page)):
         abort(404)
-    regions = _region_order()
-    facets = facet_counts(session, flt, list(KINDS), regions)
+    results = search_events(session, flt, today(), per_page, total)
     context = {
         "flt": flt,
         "results": results,
@@ -84,6 +119,7 @@ def browse():
         "page_title": _page_title(flt),
         "count_label": events_count_label(results.total),
         "results_id": RESULTS_ID,
+        "page_links": page_links(results.page, results.pages),
     }
     if fragment:
         # The facet group the visitor is using is not swapped (its counts do not depend
@@ -99,6 +135,7 @@ def browse():
 
 
 @bp.get("/<slug>/")
+@cached_view()
 def detail(slug: str):
     """One event's page; 404 for an unknown slug."""
     event = get_session().exec(select(Event).where(Event.slug == slug)).first()
@@ -125,4 +162,5 @@ def _template_globals(state) -> None:
         event_label=display.event_label,
         event_place=display.event_place,
         document_title=display.document_title,
+        event_card_html=display.event_card_html,
     )

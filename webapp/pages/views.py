@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from webapp.brochures.media import documents_for_media
 from webapp.clock import today
@@ -12,7 +12,8 @@ from webapp.events.queries import (
     past_annual_conferences,
     upcoming_and_recent,
 )
-from webapp.i18n import current_locale, negotiate_locale
+from webapp.http_cache import cached_view
+from webapp.i18n import current_locale, negotiate_locale, remember_choice, safe_next
 from webapp.pages.charts import pie_slices
 
 bp = Blueprint("pages", __name__, url_prefix="/<locale:lang_code>")
@@ -40,6 +41,17 @@ def root():
     return response
 
 
+@root_bp.get("/language/<locale:chosen>")
+def choose_language(chosen: str):
+    """A language switcher link: remember ``chosen`` (cookie, see
+    :func:`webapp.i18n.remember_choice`) and redirect (303) to ``?next=``, the current
+    page in that language (a path of this site in that locale, else its home page).
+    ``Cache-Control: no-store``: the only response of the site that sets a cookie."""
+    response = redirect(safe_next(chosen, request.args.get("next")), 303)
+    response.headers["Cache-Control"] = "no-store"
+    return remember_choice(response, chosen)
+
+
 @root_bp.get("/favicon.ico")
 def favicon():
     """Browsers that ask for ``/favicon.ico`` get the site's SVG icon (301)."""
@@ -47,6 +59,7 @@ def favicon():
 
 
 @bp.get("/")
+@cached_view()
 def home():
     """Home: who IASSIST is, the next annual conference, the ways in."""
     session = get_session()
@@ -59,6 +72,7 @@ def home():
 
 
 @bp.get("/about/")
+@cached_view()
 def about():
     """About: the content of the association's About page (seed 000), with the brochure
     and factsheet downloads (:func:`webapp.brochures.media.documents_for_media`)."""
@@ -71,6 +85,7 @@ def about():
 
 
 @bp.get("/conferences/")
+@cached_view()
 def conferences():
     """Conferences: the annual conference text (seed 002) with its forthcoming and recent
     events and the past conferences computed from the store."""
