@@ -12,8 +12,14 @@ from webapp.catalogues import check_all
 from webapp.i18n import format_list
 
 LOCALES = ("en", "fr", "de", "pt", "es")
-PAGES = ("/", "/about/", "/conferences/", "/events/", "/events/?type=regional_workshop",
-         "/events/2025-conference-bristol/")
+PAGES = (
+    "/",
+    "/about/",
+    "/conferences/",
+    "/events/",
+    "/events/?type=regional_workshop",
+    "/events/2025-conference-bristol/",
+)
 #: A sample of known strings per locale (navigation, filter labels, headings).
 KNOWN = {
     "en": ["Events", "All years", "Annual conferences", "Conferences"],
@@ -30,10 +36,27 @@ BRISTOL_DATES = {
     "pt": "3\u2009–\u20096 de jun. de 2025",
     "es": "3–6 jun 2025",
 }
-UNITED_KINGDOM = {"en": "United Kingdom", "fr": "Royaume-Uni", "de": "Vereinigtes Königreich",
-                  "pt": "Reino Unido", "es": "Reino Unido"}
-ONE_EVENT = {"en": "1 event", "fr": "1 événement", "de": "1 Veranstaltung", "pt": "1 evento", "es": "1 evento"}
-EIGHT_EVENTS = {"en": "8 events", "fr": "8 événements", "de": "8 Veranstaltungen", "pt": "8 eventos", "es": "8 eventos"}
+UNITED_KINGDOM = {
+    "en": "United Kingdom",
+    "fr": "Royaume-Uni",
+    "de": "Vereinigtes Königreich",
+    "pt": "Reino Unido",
+    "es": "Reino Unido",
+}
+ONE_EVENT = {
+    "en": "1 event",
+    "fr": "1 événement",
+    "de": "1 Veranstaltung",
+    "pt": "1 evento",
+    "es": "1 evento",
+}
+EIGHT_EVENTS = {
+    "en": "8 events",
+    "fr": "8 événements",
+    "de": "8 Veranstaltungen",
+    "pt": "8 eventos",
+    "es": "8 eventos",
+}
 TAGLINE_START = {
     "fr": "Organisation internationale de professionnels",
     "de": "Eine internationale Organisation für Fachleute",
@@ -61,7 +84,13 @@ def test_known_strings_appear_translated(client, locale):
     for text in KNOWN[locale]:
         assert text in html, (locale, text)
     if locale != "en":
-        for english in ("All years", "All regions", "Annual conferences", "Skip to content", "Show events"):
+        for english in (
+            "All years",
+            "All regions",
+            "Annual conferences",
+            "Skip to content",
+            "Show events",
+        ):
             assert english not in html, (locale, english)
 
 
@@ -88,8 +117,12 @@ def test_plural_of_events(client, locale):
 
 @pytest.mark.parametrize("locale", ("fr", "de", "pt", "es"))
 def test_titles_read_in_the_page_s_language_or_carry_their_own(client, locale):
-    label = {"fr": "50e conférence annuelle", "de": "50. Jahreskonferenz",
-             "pt": "50.ª conferência anual", "es": "50.ª conferencia anual"}[locale]
+    label = {
+        "fr": "50e conférence annuelle",
+        "de": "50. Jahreskonferenz",
+        "pt": "50.ª conferência anual",
+        "es": "50.ª conferencia anual",
+    }[locale]
     html = client.get(f"/{locale}/events/?year=2025&type=annual_conference").get_data(as_text=True)
     # "IASSIST 2025 (50th annual conference)": the proper name, and the number composed
     # by the site in the page's language; no English left.
@@ -102,7 +135,10 @@ def test_titles_read_in_the_page_s_language_or_carry_their_own(client, locale):
     html = client.get(f"/{locale}/events/?year=2020").get_data(as_text=True)
     assert '<span lang="en">IASSIST 2020 (was to be the 46th annual conference)</span>' in html
     html = client.get(f"/{locale}/events/?year=2018").get_data(as_text=True)
-    assert '<span lang="en">IASSIST 2018 (44th annual conference, with ACMLA-ACACC / CARTO)</span>' in html
+    assert (
+        '<span lang="en">IASSIST 2018 (44th annual conference, with ACMLA-ACACC / CARTO)</span>'
+        in html
+    )
 
 
 TAB_TITLES = {
@@ -116,8 +152,10 @@ TAB_TITLES = {
     },
     # A proper name: the same everywhere.
     "1985-conference-amsterdam": dict.fromkeys(LOCALES, "IASSIST/IFDO 1985"),
-    "2025-conference-bristol": {"en": "IASSIST 2025 (50th annual conference)",
-                                **dict.fromkeys(("fr", "de", "pt", "es"), "IASSIST 2025")},
+    "2025-conference-bristol": {
+        "en": "IASSIST 2025 (50th annual conference)",
+        **dict.fromkeys(("fr", "de", "pt", "es"), "IASSIST 2025"),
+    },
 }
 
 
@@ -130,15 +168,20 @@ def test_the_browser_tab_names_the_event_in_the_page_s_language(client, slug, lo
 
 def test_a_title_that_is_a_proper_name_has_no_language(client):
     html = client.get("/de/events/?year=1985").get_data(as_text=True)
-    assert '>IASSIST/IFDO 1985</a>' in html
+    assert ">IASSIST/IFDO 1985</a>" in html
     assert '<span lang="en">IASSIST/IFDO 1985</span>' not in html
 
 
 def test_a_translation_in_the_data_is_shown_without_lang(client):
     french = client.get("/fr/events/1995-conference-quebec/").get_data(as_text=True)
-    assert "L'acces aux données dans un environnement en pleine mutation" in french.replace("&#39;", "'")
+    assert "L'acces aux données dans un environnement en pleine mutation" in french.replace(
+        "&#39;", "'"
+    )
     german = client.get("/de/events/1995-conference-quebec/").get_data(as_text=True)
-    assert '<span lang="en">Partners for access: working together in a changing data environment</span>' in german
+    assert (
+        '<span lang="en">Partners for access: working together in a changing data environment</span>'
+        in german
+    )
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -149,7 +192,9 @@ def test_region_options_sorted_by_the_locale_s_collation(client, locale):
     import unicodedata
 
     def key(text):
-        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+        return "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        ).casefold()
 
     assert labels == sorted(labels, key=key)
 
@@ -169,8 +214,16 @@ def test_error_pages_in_the_visitor_s_locale(client, locale):
 
 @pytest.mark.parametrize(
     ("accept", "expected"),
-    [("fr-CH, fr;q=0.9, en;q=0.8", "fr"), ("de-DE", "de"), ("pt-BR,pt;q=0.9", "pt"),
-     ("es-419", "es"), ("it-IT, ja", "en"), ("", "en"), ("en-GB", "en"), ("*", "en")],
+    [
+        ("fr-CH, fr;q=0.9, en;q=0.8", "fr"),
+        ("de-DE", "de"),
+        ("pt-BR,pt;q=0.9", "pt"),
+        ("es-419", "es"),
+        ("it-IT, ja", "en"),
+        ("", "en"),
+        ("en-GB", "en"),
+        ("*", "en"),
+    ],
 )
 def test_root_negotiates_accept_language(client, accept, expected):
     response = client.get("/", headers={"Accept-Language": accept})
@@ -199,10 +252,18 @@ def test_a_chosen_language_is_remembered_and_wins_over_the_header(client):
     assert redirect.headers["Location"] == "/pt/"
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example/", "//evil.example/pt/", "/pt//evil.example", "/fr/events/",
-    "/pt/\\evil", "/pt/%0d%0aSet-Cookie:x", "",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/pt/",
+        "/pt//evil.example",
+        "/fr/events/",
+        "/pt/\\evil",
+        "/pt/%0d%0aSet-Cookie:x",
+        "",
+    ],
+)
 def test_the_language_choice_only_goes_to_this_site_in_that_language(client, target):
     response = client.get("/language/pt", query_string={"next": target} if target else None)
     assert response.status_code == 303
@@ -224,12 +285,22 @@ def test_unknown_locale_is_404(client):
 def test_switcher_links_keep_path_and_query_and_name_each_language_in_itself(client):
     html = client.get("/fr/events/?year=2021&region=europe").get_data(as_text=True)
     nav = re.search(r'<nav id="language-switcher".*?</nav>', html, re.S).group(0)
-    expected = {"en": "English", "fr": "Français", "de": "Deutsch", "pt": "Português", "es": "Español"}
+    expected = {
+        "en": "English",
+        "fr": "Français",
+        "de": "Deutsch",
+        "pt": "Português",
+        "es": "Español",
+    }
     for code, name in expected.items():
-        link = re.search(rf'<a href="([^"]+)" hreflang="{code}" lang="{code}"([^>]*)>{name}</a>', nav)
+        link = re.search(
+            rf'<a href="([^"]+)" hreflang="{code}" lang="{code}"([^>]*)>{name}</a>', nav
+        )
         assert link, code
         # Through the route that remembers the choice, to the same filtered view.
-        assert link.group(1) == f"/language/{code}?next=/{code}/events/?year%3D2021%26region%3Deurope"
+        assert (
+            link.group(1) == f"/language/{code}?next=/{code}/events/?year%3D2021%26region%3Deurope"
+        )
         assert ('aria-current="true"' in link.group(2)) == (code == "fr")
 
 
@@ -245,13 +316,16 @@ def test_catalogues_are_complete_current_and_keep_placeholders():
         assert report.placeholder_errors == [], report.locale
 
 
-@pytest.mark.parametrize("locale,expected", [
-    ("en", "A, B &amp; C, and D"),
-    ("fr", "A, B &amp; C et D"),
-    ("de", "A, B &amp; C und D"),
-    ("pt", "A, B &amp; C e D"),
-    ("es", "A, B &amp; C y D"),
-])
+@pytest.mark.parametrize(
+    "locale,expected",
+    [
+        ("en", "A, B &amp; C, and D"),
+        ("fr", "A, B &amp; C et D"),
+        ("de", "A, B &amp; C und D"),
+        ("pt", "A, B &amp; C e D"),
+        ("es", "A, B &amp; C y D"),
+    ],
+)
 def test_lists_are_joined_by_the_locale_s_cldr_pattern_and_escaped(app, locale, expected):
     with app.test_request_context(f"/{locale}/"):
         app.preprocess_request()

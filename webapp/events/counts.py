@@ -9,7 +9,7 @@ years × 3 types × 6 regions), so no request counts the ``event`` table itself.
 from __future__ import annotations
 
 from sqlalchemy import delete, insert
-from sqlmodel import Field, Session, SQLModel, func, select
+from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from webapp.events.models import Event
 
@@ -30,14 +30,13 @@ def refresh_event_counts(session: Session) -> None:
     in ``session``'s transaction (the caller commits). Call it from every function that
     changes events, before the commit."""
     session.exec(delete(EventCount))
-    grouped = select(Event.year, Event.kind, Event.region, func.count()).group_by(
-        Event.year, Event.kind, Event.region
-    )
+    columns = (col(Event.year), col(Event.kind), col(Event.region))
+    grouped = select(*columns, func.count()).group_by(*columns)
     session.exec(insert(EventCount).from_select(["year", "kind", "region", "count"], grouped))
 
 
 def count_rows(session: Session) -> list[tuple[int, str, str, int]]:
     """Every row of ``event_count`` as (year, kind, region, count), years descending."""
     statement = select(EventCount.year, EventCount.kind, EventCount.region, EventCount.count)
-    rows = session.exec(statement.order_by(EventCount.year.desc())).all()
+    rows = session.exec(statement.order_by(col(EventCount.year).desc())).all()
     return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from babel import Locale
 from sqlalchemy.exc import IntegrityError
@@ -25,12 +25,7 @@ from sqlmodel import Session, select
 from webapp.db import bump_data_version
 from webapp.events.codes import DATA_DIR, FORMATS, KINDS, STATUSES, country_regions
 from webapp.events.counts import refresh_event_counts
-from webapp.events.models import (
-    UNKNOWN_PAST_KEY,
-    UNKNOWN_UPCOMING_KEY,
-    Event,
-    EventTranslation,
-)
+from webapp.events.models import Event, EventTranslation
 from webapp.i18n import DEFAULT_LOCALE, LOCALES
 
 EVENTS_FILE = DATA_DIR / "events.csv"
@@ -55,7 +50,7 @@ EVENT_COLUMNS = (
     "source_urls",
 )
 #: The Event attributes a row sets (``region`` is derived from ``country_code``).
-EVENT_FIELDS = (*EVENT_COLUMNS, "region", "upcoming_key", "past_key")
+EVENT_FIELDS = (*EVENT_COLUMNS, "region")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR = re.compile(r"^[0-9]{4}$")
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -75,7 +70,7 @@ class LoadError(Exception):
         message: what is wrong (str, English: this is an operator's message).
     """
 
-    def __init__(self, file: str, row: int | None, field: str | None, message: str):
+    def __init__(self, file: str, row: int | None, field: str | None, message: str) -> None:
         self.file, self.row, self.field, self.message = file, row, field, message
         where = file + (f", row {row}" if row else "") + (f", field {field!r}" if field else "")
         super().__init__(f"{where}: {message}")
@@ -152,7 +147,7 @@ def validate_event_row(name: str, row_number: int, row: dict[str, str]) -> dict[
         LoadError: a value is missing, of the wrong form, or not in its code list.
     """
 
-    def fail(column: str, message: str):
+    def fail(column: str, message: str) -> NoReturn:
         raise LoadError(name, row_number, column, message)
 
     v: dict[str, Any] = {c: (row[c] or None) for c in EVENT_COLUMNS}
@@ -174,8 +169,6 @@ def validate_event_row(name: str, row_number: int, row: dict[str, str]) -> dict[
     if v["end_date"] and v["end_date"].year > v["year"] + 1:
         # The event browser looks for events still to come from January 1 of last year on.
         fail("end_date", f"is later than the year after {v['year']}")
-    v["upcoming_key"] = v["start_date"] or UNKNOWN_UPCOMING_KEY
-    v["past_key"] = v["start_date"] or UNKNOWN_PAST_KEY
     if v["number"] is not None:
         if not NUMBER.match(v["number"]) or int(v["number"]) == 0:
             fail("number", f"{row['number']!r} is not a positive whole number")

@@ -13,6 +13,7 @@ keys are derived from the dates by the loader. ``end_date`` is the last column o
 index so that the upcoming/past test is answered from the index alone.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import (
@@ -24,12 +25,15 @@ from sqlalchemy import (
     UniqueConstraint,
     literal_column,
 )
+from sqlalchemy import event as orm_event
 from sqlmodel import Field, Relationship, SQLModel
 
 from webapp.events.codes import FORMATS, KINDS, REGION_LABELS, STATUSES
+from webapp.events.timing import Timing, timing
 
 
-def _in(column: str, codes) -> str:
+def _in(column: str, codes: Iterable[str]) -> str:
+    """SQL ``column IN ('a', 'b')`` for a CHECK constraint over a code list."""
     return f"{column} IN ({', '.join(repr(c) for c in codes)})"
 
 
@@ -108,8 +112,13 @@ class Event(SQLModel, table=True):
     year: int
     start_date: date | None = None
     end_date: date | None = None
-    upcoming_key: date = UNKNOWN_UPCOMING_KEY
-    past_key: date = UNKNOWN_PAST_KEY
+    upcoming_key: date = Field(
+        default=UNKNOWN_UPCOMING_KEY,
+        sa_column_kwargs={"server_default": UNKNOWN_UPCOMING_KEY.isoformat()},
+    )
+    past_key: date = Field(
+        default=UNKNOWN_PAST_KEY, sa_column_kwargs={"server_default": UNKNOWN_PAST_KEY.isoformat()}
+    )
     number: int | None = None
     title: str = Field(max_length=300)
     theme: str | None = Field(default=None, max_length=300)
@@ -128,17 +137,10 @@ class Event(SQLModel, table=True):
         sa_relationship_kwargs={"cascade": "all, delete-orphan", "lazy": "selectin"},
     )
 
-    def timing(self, today: date) -> str:
-        """``"upcoming"``, ``"ongoing"`` or ``"past"`` relative to ``today``; with unknown
-        dates, by the year alone (an event of this year with unknown dates is past only
-        once the year is over, so it counts as upcoming)."""
-        if self.start_date is None:
-            return "past" if self.year < today.year else "upcoming"
-        if self.end_date < today:
-            return "past"
-        if self.start_date > today:
-            return "upcoming"
-        return "ongoing"
+    def timing(self, today: date) -> Timing:
+        """``"upcoming"``, ``"ongoing"`` or ``"past"`` on ``today``, by the one rule of
+        :mod:`webapp.events.timing` (with unknown dates, by the year alone)."""
+        return timing(self.start_date, self.end_date, self.year, today)
 
     @property
     def sources(self) -> list[str]:
@@ -166,11 +168,27 @@ class EventTranslation(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    event_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False)
+    # None until the session flushes the translation with its event (the column itself is
+    # NOT NULL).
+    event_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False),
     )
     locale: str = Field(max_length=8)
     field: str = Field(max_length=16)
     text: str = Field(max_length=500)
 
     event: Event | None = Relationship(back_populates="translations")
+
+
+def set_sort_keys(event: Event) -> None:
+    """Derive ``upcoming_key`` and ``past_key`` from the event's first day (see the module
+    docstring); run before every insert and update of an :class:`Event`."""
+    event.upcoming_key = event.start_date or UNKNOWN_UPCOMING_KEY
+    event.past_key = event.start_date or UNKNOWN_PAST_KEY
+
+
+@orm_event.listens_for(Event, "before_insert")
+@orm_event.listens_for(Event, "before_update")
+def _sort_keys_before_write(_mapper: object, _connection: object, target: Event) -> None:
+    set_sort_keys(target)

@@ -3,21 +3,25 @@
 Ordering (what a visitor expects of an event list): upcoming and ongoing events first,
 soonest first (events with unknown dates last); then past events, most recent first
 (events with unknown dates after the dated events of their year); the slug breaks ties.
-Each part is read in the order of an index (see :mod:`webapp.events.models`), so no
-query sorts its matches, and the counts come from :mod:`webapp.events.counts`.
+Upcoming, ongoing and past are :mod:`webapp.events.timing`'s rule. Each part is read in
+the order of an index (see :mod:`webapp.events.models`), so no query sorts its matches,
+and the counts come from :mod:`webapp.events.counts`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, or_
-from sqlmodel import Session, select
-from sqlmodel.sql.expression import SelectOfScalar as Select
+from sqlalchemy import ColumnElement, func, or_
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
+from webapp.events.codes import SHOWN_STATUSES
 from webapp.events.filters import EventFilter
-from webapp.events.models import Event
+from webapp.events.models import UNKNOWN_PAST_KEY, UNKNOWN_UPCOMING_KEY, Event
+from webapp.events.timing import is_past_sql
 
 
 @dataclass(frozen=True)
@@ -46,63 +50,72 @@ class Facets:
     year: dict[int, int]
 
 
-def _conditions(flt: EventFilter) -> list:
-    conditions = []
+#: Sort keys standing in for unknown dates: after every known date (upcoming events) and
+#: before every known date (past events), so that an event with unknown dates sorts last.
+LAST_DAY = UNKNOWN_UPCOMING_KEY
+FIRST_DAY = UNKNOWN_PAST_KEY
+
+
+def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if flt.year_from is not None:
-        conditions.append(Event.year.between(flt.year_from, flt.year_to))
+        conditions.append(col(Event.year).between(flt.year_from, flt.year_to))
     if flt.kind is not None:
-        conditions.append(Event.kind == flt.kind)
+        conditions.append(col(Event.kind) == flt.kind)
     if flt.region is not None:
-        conditions.append(Event.region == flt.region)
+        conditions.append(col(Event.region) == flt.region)
     return conditions
 
 
-def _is_past(today: date):
-    """SQL: 1 for a past event, 0 for an upcoming or ongoing one (see Event.timing)."""
-    return case(
-        (Event.end_date.is_(None), case((Event.year < today.year, 1), else_=0)),
-        (Event.end_date < today, 1),
-        else_=0,
-    )
-
-
-def _upcoming_ids(flt: EventFilter, today: date) -> Select:
+def _upcoming_ids(flt: EventFilter, today: date) -> SelectOfScalar[int | None]:
     """SQL: ids of the events of ``flt`` still to come or under way, soonest first.
 
     An event that is not over ends on or after today, and the loader accepts no event that
     ends later than the year after its own, so every such event starts on or after January
-    1 of last year: the query is a range of the ``ix_event_upcoming_*`` index from there,
-    in its order, the upcoming/past test answered from the index (``end_date``, ``year``).
+    1 of last year: the query is a range of an ``ix_event_upcoming_*`` index from there,
+    in its order, the timing rule answered from the index (``end_date``, ``year``).
     """
     return (
-        select(Event.id)
+        select(col(Event.id))
         .where(
             *_conditions(flt),
-            Event.upcoming_key >= date(today.year - 1, 1, 1),
-            _is_past(today) == 0,
+            col(Event.upcoming_key) >= date(today.year - 1, 1, 1),
+            is_past_sql(today) == 0,
         )
-        .order_by(Event.upcoming_key, Event.slug)
+        .order_by(col(Event.upcoming_key), col(Event.slug))
     )
 
 
-def _past_ids(flt: EventFilter, today: date, reverse: bool = False) -> Select:
+def _past_ids(flt: EventFilter, today: date, reverse: bool = False) -> SelectOfScalar[int | None]:
     """SQL: ids of the past events of ``flt``, most recent first (``reverse``: oldest
     first). A past event ended before today, so its year is at most this year: a range of
-    the ``ix_event_past_*`` index, in its order (or backwards)."""
-    order = (Event.year.desc(), Event.past_key.desc(), Event.slug)
+    an ``ix_event_past_*`` index, in its order (or backwards)."""
+    order = (col(Event.year).desc(), col(Event.past_key).desc(), col(Event.slug).asc())
     if reverse:
-        order = (Event.year, Event.past_key, Event.slug.desc())
+        order = (col(Event.year).asc(), col(Event.past_key).asc(), col(Event.slug).desc())
     return (
-        select(Event.id)
-        .where(*_conditions(flt), Event.year <= today.year, _is_past(today) == 1)
+        select(col(Event.id))
+        .where(*_conditions(flt), col(Event.year) <= today.year, is_past_sql(today) == 1)
         .order_by(*order)
     )
 
 
-def _ids_slice(session: Session, statement: Select, offset: int, limit: int) -> list[int]:
+def _ids_slice(
+    session: Session, statement: SelectOfScalar[int | None], offset: int, limit: int
+) -> list[int]:
     if limit <= 0:
         return []
-    return list(session.exec(statement.offset(offset).limit(limit)).all())
+    return [i for i in session.exec(statement.offset(offset).limit(limit)).all() if i is not None]
+
+
+def result_statements(flt: EventFilter, today: date) -> dict[str, SelectOfScalar[int | None]]:
+    """The SQL statements the browser runs for ``flt`` (for ``EXPLAIN`` in
+    ``tools/benchmark.py``): ``upcoming``, ``past`` and ``past, from the end``."""
+    return {
+        "upcoming": _upcoming_ids(flt, today),
+        "past": _past_ids(flt, today),
+        "past, from the end": _past_ids(flt, today, reverse=True),
+    }
 
 
 def search_events(
@@ -124,40 +137,45 @@ def search_events(
     past_total = max(0, total - upcoming_total)
     offset = (flt.page - 1) * per_page
     ids = _ids_slice(session, upcoming, offset, min(per_page, upcoming_total - offset))
-    wanted = per_page - len(ids)
     past_offset = max(0, offset - upcoming_total)
-    wanted = min(wanted, past_total - past_offset)
+    wanted = min(per_page - len(ids), past_total - past_offset)
     if wanted > 0:
         if past_offset > past_total // 2:
             from_end = past_total - past_offset - wanted
             ids += reversed(_ids_slice(session, _past_ids(flt, today, True), from_end, wanted))
         else:
             ids += _ids_slice(session, _past_ids(flt, today), past_offset, wanted)
-    events = []
+    events: list[Event] = []
     if ids:
-        found = {e.id: e for e in session.exec(select(Event).where(Event.id.in_(ids))).all()}
+        rows = session.exec(select(Event).where(col(Event.id).in_(ids))).all()
+        found = {event.id: event for event in rows}
         events = [found[i] for i in ids if i in found]
     pages = max(1, -(-total // per_page))
     return EventPage(events, total, flt.page, pages, per_page)
 
 
 def facet_counts(
-    rows: list[tuple[int, str, str, int]], flt: EventFilter, kinds, regions
+    rows: Iterable[tuple[int, str, str, int]],
+    flt: EventFilter,
+    kinds: Iterable[str],
+    regions: Iterable[str],
 ) -> tuple[Facets, int]:
     """Facet counts for ``flt``, each facet with its own filter cleared, and the number of
-    events matching ``flt`` itself, from the rows of the counts table
-    (:func:`webapp.events.counts.count_rows`: (year, kind, region, count), years
-    descending).
+    events matching ``flt`` itself.
 
     Args:
-        kinds, regions: the codes to report (every option of the form), in order.
+        rows: the counts table (:func:`webapp.events.counts.count_rows`: (year, kind,
+            region, count), years descending).
+        flt: the filter the visitor chose.
+        kinds: the kind codes to report (every option of the form), in order.
+        regions: the region codes to report, in order.
     """
     kind = dict.fromkeys(kinds, 0)
     region = dict.fromkeys(regions, 0)
     year: dict[int, int] = {}
     total = 0
     for y, k, r, n in rows:
-        in_year = flt.year_from is None or flt.year_from <= y <= flt.year_to
+        in_year = flt.year_from is None or flt.year_from <= y <= (flt.year_to or y)
         in_kind = flt.kind is None or flt.kind == k
         in_region = flt.region is None or flt.region == r
         year.setdefault(y, 0)
@@ -177,14 +195,14 @@ def upcoming_and_recent(
 ) -> tuple[list[Event], list[Event]]:
     """For the Conferences page: (forthcoming events, soonest first; events of the last
     ``recent_years`` calendar years that are over, most recent first)."""
-    past = _is_past(today)
+    past = is_past_sql(today)
     forthcoming = session.exec(
-        select(Event).where(past == 0).order_by(func.coalesce(Event.start_date, date(9999, 12, 31)))
+        select(Event).where(past == 0).order_by(func.coalesce(Event.start_date, LAST_DAY))
     ).all()
     recent = session.exec(
         select(Event)
         .where(past == 1, Event.year >= today.year - recent_years + 1)
-        .order_by(Event.year.desc(), Event.start_date.desc())
+        .order_by(col(Event.year).desc(), col(Event.start_date).desc())
     ).all()
     return list(forthcoming), list(recent)
 
@@ -192,25 +210,25 @@ def upcoming_and_recent(
 def past_annual_conferences(session: Session, today: date) -> list[Event]:
     """Every annual conference that is over (or was cancelled or postponed), most recent
     first."""
-    past = _is_past(today)
+    past = is_past_sql(today)
     return list(
         session.exec(
             select(Event)
             .where(
                 Event.kind == "annual_conference",
-                or_(past == 1, Event.status.in_(("cancelled", "postponed"))),
+                or_(past == 1, col(Event.status).in_(SHOWN_STATUSES)),
             )
-            .order_by(Event.year.desc(), Event.start_date.desc())
+            .order_by(col(Event.year).desc(), col(Event.start_date).desc())
         ).all()
     )
 
 
 def next_annual_conference(session: Session, today: date) -> Event | None:
     """The next annual conference that is not over (for the brochure and home page)."""
-    past = _is_past(today)
+    past = is_past_sql(today)
     return session.exec(
         select(Event)
         .where(Event.kind == "annual_conference", past == 0)
-        .order_by(func.coalesce(Event.start_date, date(9999, 12, 31)))
+        .order_by(func.coalesce(Event.start_date, LAST_DAY))
         .limit(1)
     ).first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from webapp.brochures.media import documents_for_media
 from webapp.clock import today
@@ -33,7 +34,7 @@ ASSOCIATION_SITE = {
 
 
 @root_bp.get("/")
-def root():
+def root() -> ResponseReturnValue:
     """``/``: redirect (302) to the home page in the remembered or negotiated locale;
     ``Vary: Accept-Language, Cookie``."""
     response = redirect(url_for("pages.home", lang_code=negotiate_locale()))
@@ -42,7 +43,7 @@ def root():
 
 
 @root_bp.get("/language/<locale:chosen>")
-def choose_language(chosen: str):
+def choose_language(chosen: str) -> ResponseReturnValue:
     """A language switcher link: remember ``chosen`` (cookie, see
     :func:`webapp.i18n.remember_choice`) and redirect (303) to ``?next=``, the current
     page in that language (a path of this site in that locale, else its home page).
@@ -53,14 +54,14 @@ def choose_language(chosen: str):
 
 
 @root_bp.get("/favicon.ico")
-def favicon():
+def favicon() -> ResponseReturnValue:
     """Browsers that ask for ``/favicon.ico`` get the site's SVG icon (301)."""
     return redirect(url_for("static", filename="img/favicon.svg"), 301)
 
 
 @bp.get("/")
 @cached_view()
-def home():
+def home() -> ResponseReturnValue:
     """Home: who IASSIST is, the next annual conference, the ways in."""
     session = get_session()
     return render_template(
@@ -73,7 +74,7 @@ def home():
 
 @bp.get("/about/")
 @cached_view()
-def about():
+def about() -> ResponseReturnValue:
     """About: the content of the association's About page (seed 000), with the brochure
     and factsheet downloads (:func:`webapp.brochures.media.documents_for_media`)."""
     return render_template(
@@ -86,7 +87,7 @@ def about():
 
 @bp.get("/conferences/")
 @cached_view()
-def conferences():
+def conferences() -> ResponseReturnValue:
     """Conferences: the annual conference text (seed 002) with its forthcoming and recent
     events and the past conferences computed from the store."""
     session = get_session()
