@@ -9,7 +9,7 @@ from flask import Flask
 from flask_talisman import Talisman
 from htmx_flask import Htmx
 
-from webapp import db, errors, http_cache, i18n, memo
+from webapp import assets, db, errors, http_cache, i18n, memo
 from webapp.config import PROJECT_ROOT, settings_from_env
 
 #: Content-Security-Policy: everything from this site only, no inline script or style
@@ -66,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     i18n.init_app(app)
     db.init_app(app)
+    assets.init_app(app)
     memo.init_app(app)
     http_cache.init_app(app)
     errors.init_app(app)
