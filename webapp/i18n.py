@@ -66,6 +66,17 @@ def current_locale() -> str:
     return g.locale
 
 
+def adopt_path_locale() -> None:
+    """For a request that matched no route (an error page), take the locale from the
+    path's first segment when it is one of :data:`LOCALES` (``/fr/nowhere`` is answered
+    in French); otherwise the locale is negotiated as for ``/``. No effect once the
+    request has a locale."""
+    if "locale" not in g:
+        first = request.path.strip("/").split("/", 1)[0]
+        if first in LOCALES:
+            g.locale = first
+
+
 def format_date_range(start: date | None, end: date | None) -> str | None:
     """A date range in the page's locale through CLDR's interval formats (skeleton
     ``yMMMd``): ``"3–6 juin 2025"`` in French. None when the dates are unknown."""
