@@ -165,8 +165,6 @@ def finish_response(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Run :func:`finish_response` after every request; defaults for
-    ``RESPONSE_CACHE_SIZE`` (512 responses) and ``SHARED_CACHE_SECONDS`` (2)."""
-    app.config.setdefault("RESPONSE_CACHE_SIZE", 512)
-    app.config.setdefault("SHARED_CACHE_SECONDS", 2)
+    """Run :func:`finish_response` after every request (settings ``RESPONSE_CACHE_SIZE``
+    and ``SHARED_CACHE_SECONDS``, see :mod:`webapp.config`)."""
     app.after_request(finish_response)
