@@ -178,6 +178,7 @@ def init_app(app: Flask) -> None:
         root=str(folder),
         prefix="static/",
         max_age=PLAIN_MAX_AGE,
+        allow_all_origins=False,
         immutable_file_test=lambda path, url: bool(HASHED_NAME.search(url)),
         add_headers_function=_static_headers,
     )

@@ -113,13 +113,27 @@ def collation_key(text: str) -> tuple[str, str]:
 def url_for_locale(code: str, query: Mapping[str, str] | None = None) -> str:
     """The current page's URL in locale ``code``, with the same path and either ``query``
     (a view's canonical query parameters, passed by the template) or else the request's
-    own query string. Only for a request that matched a route with a locale.
+    own query string. Only for a request that matched a route with a locale. Built once
+    per page and locale, then kept (:func:`webapp.memo.memoize`).
 
     Raises:
         RuntimeError: the request matched no route.
     """
+    from webapp.memo import memoize
+
     if request.endpoint is None:
         raise RuntimeError("url_for_locale needs a request that matched a route")
+    key = (
+        code,
+        request.endpoint,
+        tuple(sorted((request.view_args or {}).items())),
+        tuple(query.items()) if query is not None else request.query_string,
+    )
+    return memoize("locale_urls", key, lambda: _url_for_locale(code, query))
+
+
+def _url_for_locale(code: str, query: Mapping[str, str] | None) -> str:
+    assert request.endpoint is not None
     args: dict[str, Any] = dict(request.view_args or {})
     args["lang_code"] = code
     if query is not None:
@@ -162,7 +176,14 @@ def choose_language_url(code: str, query: Mapping[str, str] | None = None) -> st
     """The URL of a language switcher link: the route that remembers ``code`` as the
     visitor's choice and then goes to the current page in that language, with ``query``
     or the request's own query string (:func:`url_for_locale`)."""
-    return url_for("root.choose_language", chosen=code, next=url_for_locale(code, query))
+    from webapp.memo import memoize
+
+    target = url_for_locale(code, query)
+    return memoize(
+        "choose_language_urls",
+        target,
+        lambda: url_for("root.choose_language", chosen=code, next=target),
+    )
 
 
 def safe_next(code: str, target: str | None) -> str:

@@ -4,8 +4,10 @@ title parts the site composes itself, its place."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
@@ -20,6 +22,7 @@ from webapp.events.codes import (
 )
 from webapp.events.models import Event
 from webapp.i18n import DEFAULT_LOCALE, Gender, country_name, format_ordinal
+from webapp.memo import MISSING, keep, lookup, memoize
 
 #: The language the data's original titles and themes are written in.
 ORIGINAL_LANGUAGE = DEFAULT_LOCALE
@@ -135,15 +138,38 @@ def document_title(event: Event) -> str:
 CARD_MEMO_SIZE = 20_000
 
 
+def _render_card(event: Event, today: date, heading_level: int) -> Markup:
+    template = current_app.jinja_env.get_template("events/_event.html")
+    module: Any = template.module
+    return Markup(module.event_card(event, today, heading_level))
+
+
 def event_card_html(event: Event, today: date, heading_level: int = 3) -> Markup:
     """The card of ``event`` (the ``event_card`` macro of ``templates/events/_event.html``)
     as HTML, rendered once per data version, locale, day and heading level and then kept
     (:func:`webapp.memo.memoize`): a list of events costs a look-up per card."""
-    from webapp.memo import memoize
-
-    def render() -> Markup:
-        template = current_app.jinja_env.get_template("events/_event.html")
-        return Markup(template.module.event_card(event, today, heading_level))  # type: ignore[attr-defined]
-
     key = (str(get_locale()), today, event.id, heading_level)
-    return memoize("event_cards", key, render, size=CARD_MEMO_SIZE)
+    return memoize(
+        "event_cards", key, lambda: _render_card(event, today, heading_level), CARD_MEMO_SIZE
+    )
+
+
+def event_cards(
+    ids: list[int],
+    today: date,
+    load: Callable[[list[int]], dict[int, Event]],
+    heading_level: int = 3,
+) -> list[Markup]:
+    """The cards of the events ``ids``, in order: the kept ones looked up, the others
+    rendered from the events ``load(missing ids)`` returns (one query for all of them),
+    then kept. An id ``load`` does not return (deleted meanwhile) is left out."""
+    locale = str(get_locale())
+    keys = {i: (locale, today, i, heading_level) for i in ids}
+    cards = {i: lookup("event_cards", keys[i]) for i in ids}
+    missing = [i for i, card in cards.items() if card is MISSING]
+    if missing:
+        for event_id, event in load(missing).items():
+            card = _render_card(event, today, heading_level)
+            keep("event_cards", keys[event_id], card, CARD_MEMO_SIZE)
+            cards[event_id] = card
+    return [card for card in cards.values() if card is not MISSING]

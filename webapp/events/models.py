@@ -6,11 +6,12 @@ unknown, a two-letter country code, a unique slug.
 
 The indexes serve the event browser's two result orderings (see
 :mod:`webapp.events.queries`) under each combination of its type and region filters, with
-the year filter as a range on the same index: ``upcoming_key`` (the first day, or
-9999-12-31 when unknown) ascending for events still to come, and ``year`` then
+the year filter as a range on the same index: ``year`` then ``upcoming_key`` (the first
+day, or 9999-12-31 when unknown) ascending for events still to come, and ``year`` then
 ``past_key`` (the first day, or 1000-01-01 when unknown) descending for past ones. Both
-keys are derived from the dates by the loader. ``end_date`` is the last column of each
-index so that the upcoming/past test is answered from the index alone.
+keys are derived from the first day before every write (:func:`set_sort_keys`).
+``start_date`` and ``end_date`` are the last columns of each index so that the timing test
+is answered from the index alone (covering indexes).
 """
 
 from collections.abc import Iterable
@@ -55,7 +56,15 @@ def _order_indexes() -> list[Index]:
     indexes = []
     for name, prefix in ORDER_INDEX_PREFIXES.items():
         indexes.append(
-            Index(f"ix_event_upcoming_{name}", *prefix, "upcoming_key", "slug", "end_date", "year")
+            Index(
+                f"ix_event_upcoming_{name}",
+                *prefix,
+                "year",
+                "upcoming_key",
+                "slug",
+                "start_date",
+                "end_date",
+            )
         )
         indexes.append(
             Index(
@@ -64,6 +73,7 @@ def _order_indexes() -> list[Index]:
                 literal_column("year").desc(),
                 literal_column("past_key").desc(),
                 "slug",
+                "start_date",
                 "end_date",
             )
         )

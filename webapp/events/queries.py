@@ -1,8 +1,8 @@
 """Queries of the event browser: the filtered, ordered, paged list and the facet counts.
 
 Ordering (what a visitor expects of an event list): upcoming and ongoing events first,
-soonest first (events with unknown dates last); then past events, most recent first
-(events with unknown dates after the dated events of their year); the slug breaks ties.
+soonest first; then past events, most recent first. Events with unknown dates sort by
+their year, after the dated events of that year; the slug breaks ties.
 Upcoming, ongoing and past are :mod:`webapp.events.timing`'s rule. Each part is read in
 the order of an index (see :mod:`webapp.events.models`), so no query sorts its matches,
 and the counts come from :mod:`webapp.events.counts`.
@@ -13,23 +13,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, Integer, bindparam, func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from webapp.events.codes import ANNUAL_CONFERENCE, SHOWN_STATUSES
 from webapp.events.filters import EventFilter
 from webapp.events.models import UNKNOWN_PAST_KEY, UNKNOWN_UPCOMING_KEY, Event
-from webapp.events.timing import is_past_sql
+from webapp.events.timing import is_past_sql, timing_condition_sql
 
 
 @dataclass(frozen=True)
 class EventPage:
-    """One page of results: ``events`` (list[Event]), ``total`` (int, over all pages),
-    ``page`` (int, from 1), ``pages`` (int, at least 1), ``per_page`` (int)."""
+    """One page of results: ``ids`` (list[int], the events' ids in order), ``total`` (int,
+    over all pages), ``page`` (int, from 1), ``pages`` (int, at least 1), ``per_page``
+    (int). :func:`events_by_id` reads the events themselves."""
 
-    events: list[Event]
+    ids: list[int]
     total: int
     page: int
     pages: int
@@ -67,22 +69,28 @@ def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _over(today: date) -> ColumnElement[bool]:
+    """SQL: the event is past on ``today`` (:mod:`webapp.events.timing`'s rule)."""
+    return timing_condition_sql(today, "past")
+
+
+def _not_over(today: date) -> ColumnElement[bool]:
+    """SQL: the event is upcoming or ongoing on ``today``."""
+    return timing_condition_sql(today, "upcoming", "ongoing")
+
+
 def _upcoming_ids(flt: EventFilter, today: date) -> SelectOfScalar[int | None]:
     """SQL: ids of the events of ``flt`` still to come or under way, soonest first.
 
     An event that is not over ends on or after today, and the loader accepts no event that
-    ends later than the year after its own, so every such event starts on or after January
-    1 of last year: the query is a range of an ``ix_event_upcoming_*`` index from there,
-    in its order, the timing rule answered from the index (``end_date``, ``year``).
+    ends later than the year after its own, so every such event is of last year or later:
+    the query is a range of an ``ix_event_upcoming_*`` index from there, in its order, the
+    timing rule answered from the index (``end_date``, ``year``).
     """
     return (
         select(col(Event.id))
-        .where(
-            *_conditions(flt),
-            col(Event.upcoming_key) >= date(today.year - 1, 1, 1),
-            is_past_sql(today) == 0,
-        )
-        .order_by(col(Event.upcoming_key), col(Event.slug))
+        .where(*_conditions(flt), col(Event.year) >= today.year - 1, _not_over(today))
+        .order_by(col(Event.year), col(Event.upcoming_key), col(Event.slug))
     )
 
 
@@ -95,8 +103,40 @@ def _past_ids(flt: EventFilter, today: date, reverse: bool = False) -> SelectOfS
         order = (col(Event.year).asc(), col(Event.past_key).asc(), col(Event.slug).desc())
     return (
         select(col(Event.id))
-        .where(*_conditions(flt), col(Event.year) <= today.year, is_past_sql(today) == 1)
+        .where(*_conditions(flt), col(Event.year) <= today.year, _over(today))
         .order_by(*order)
+    )
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The statements of one filter (page aside) on one day, built once and reused, so
+    that SQLAlchemy builds and keys them once (its cache key is memoized per statement);
+    ``limit`` and ``offset`` are bound parameters."""
+
+    upcoming: SelectOfScalar[int | None]
+    past: SelectOfScalar[int | None]
+    past_reversed: SelectOfScalar[int | None]
+    recent_upcoming_count: SelectOfScalar[int]
+
+
+@lru_cache(maxsize=2048)
+def _statements(flt: EventFilter, today: date) -> _Statements:
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    recent = (
+        select(func.count())
+        .select_from(Event)
+        .where(
+            *_conditions(flt),
+            col(Event.year).between(today.year - 1, today.year),
+            _not_over(today),
+        )
+    )
+    return _Statements(
+        upcoming=_upcoming_ids(flt, today).limit(limit).offset(offset),
+        past=_past_ids(flt, today).limit(limit).offset(offset),
+        past_reversed=_past_ids(flt, today, reverse=True).limit(limit).offset(offset),
+        recent_upcoming_count=recent,
     )
 
 
@@ -105,7 +145,8 @@ def _ids_slice(
 ) -> list[int]:
     if limit <= 0:
         return []
-    return [i for i in session.exec(statement.offset(offset).limit(limit)).all() if i is not None]
+    params = {"limit": limit, "offset": offset}
+    return [i for i in session.exec(statement, params=params).all() if i is not None]
 
 
 def result_statements(flt: EventFilter, today: date) -> dict[str, SelectOfScalar[int | None]]:
@@ -118,40 +159,69 @@ def result_statements(flt: EventFilter, today: date) -> dict[str, SelectOfScalar
     }
 
 
+def _upcoming_count(
+    session: Session, flt: EventFilter, today: date, rows: Iterable[tuple[int, str, str, int]]
+) -> int:
+    """How many events of ``flt`` are still to come or under way on ``today``.
+
+    Every event of a year after this one is still to come (its first day is in its year),
+    so the counts table gives their number; only the events of last year and this year are
+    tested one by one, from a range of an ``ix_event_past_*`` index.
+    """
+    later = sum(
+        n
+        for y, k, r, n in rows
+        if y > today.year
+        and (flt.year_from is None or flt.year_from <= y <= (flt.year_to or y))
+        and (flt.kind is None or flt.kind == k)
+        and (flt.region is None or flt.region == r)
+    )
+    return later + session.exec(_statements(flt, today).recent_upcoming_count).one()
+
+
 def search_events(
-    session: Session, flt: EventFilter, today: date, per_page: int, total: int
+    session: Session,
+    flt: EventFilter,
+    today: date,
+    per_page: int,
+    total: int,
+    rows: Iterable[tuple[int, str, str, int]],
 ) -> EventPage:
     """The page ``flt.page`` of the ``total`` events matching ``flt`` (the caller has the
-    total from the counts, :func:`facet_counts`), ordered as described above.
+    total from the counts table's ``rows``, :func:`facet_counts`), ordered as described
+    above.
 
-    The events still to come (few, from a short index range) are counted and come first;
-    the past ones follow, read by OFFSET over the covering index from whichever end of the
-    list is nearer, so that no page walks more than half of it. Only the page's ids are
-    read from the index; the page's events are then fetched by id. A page beyond the last
-    gives an :class:`EventPage` with no events; the view decides what to say.
+    The events still to come come first, counted by :func:`_upcoming_count`; the past ones
+    follow, read by OFFSET over the covering index from whichever end of the list is
+    nearer, so that no page walks more than half of it. Only the page's ids are read from
+    the index (the view reads only the events whose cards it has not kept,
+    :func:`events_by_id`). A page beyond the last gives an :class:`EventPage` with no
+    events; the view decides what to say.
     """
-    upcoming = _upcoming_ids(flt, today)
-    upcoming_total = session.exec(
-        select(func.count()).select_from(upcoming.order_by(None).subquery())
-    ).one()
+    statements = _statements(flt.with_page(1), today)
+    upcoming_total = _upcoming_count(session, flt.with_page(1), today, rows)
     past_total = max(0, total - upcoming_total)
     offset = (flt.page - 1) * per_page
-    ids = _ids_slice(session, upcoming, offset, min(per_page, upcoming_total - offset))
+    ids = _ids_slice(session, statements.upcoming, offset, min(per_page, upcoming_total - offset))
     past_offset = max(0, offset - upcoming_total)
     wanted = min(per_page - len(ids), past_total - past_offset)
     if wanted > 0:
         if past_offset > past_total // 2:
             from_end = past_total - past_offset - wanted
-            ids += reversed(_ids_slice(session, _past_ids(flt, today, True), from_end, wanted))
+            ids += reversed(_ids_slice(session, statements.past_reversed, from_end, wanted))
         else:
-            ids += _ids_slice(session, _past_ids(flt, today), past_offset, wanted)
-    events: list[Event] = []
-    if ids:
-        rows = session.exec(select(Event).where(col(Event.id).in_(ids))).all()
-        found = {event.id: event for event in rows}
-        events = [found[i] for i in ids if i in found]
+            ids += _ids_slice(session, statements.past, past_offset, wanted)
     pages = max(1, -(-total // per_page))
-    return EventPage(events, total, flt.page, pages, per_page)
+    return EventPage(ids, total, flt.page, pages, per_page)
+
+
+def events_by_id(session: Session, ids: Iterable[int]) -> dict[int, Event]:
+    """The events with these ids (with their translations), by id; one query."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    found = session.exec(select(Event).where(col(Event.id).in_(wanted))).all()
+    return {event.id: event for event in found if event.id is not None}
 
 
 def facet_counts(

@@ -17,6 +17,7 @@ from flask import (
 from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlmodel import select
 
 from webapp.clock import today
@@ -24,9 +25,10 @@ from webapp.db import get_session
 from webapp.errors import bad_request
 from webapp.events.codes import KINDS, REGION_LABELS, events_count_label, region_codes
 from webapp.events.counts import count_rows
+from webapp.events.display import event_cards
 from webapp.events.filters import EventFilter, FilterError
 from webapp.events.models import Event
-from webapp.events.queries import facet_counts, search_events
+from webapp.events.queries import Facets, events_by_id, facet_counts, search_events
 from webapp.htmx import add_vary, push_url, render_fragment, trigger_id, wants_fragment
 from webapp.http_cache import cached_view
 from webapp.i18n import collation_key, current_locale
@@ -66,6 +68,24 @@ def _fragment_key() -> tuple[bool, str]:
     decision and, for a fragment, the facet group in use (its ``HX-Trigger``)."""
     fragment = wants_fragment(RESULTS_ID)
     return (fragment, (trigger_id() or "") if fragment else "")
+
+
+def facet_html(
+    name: str, flt: EventFilter, facets: Facets, regions: list[str], oob: bool = False
+) -> Markup:
+    """The facet group ``name`` (``"year"``, ``"type"`` or ``"region"``; a macro of
+    ``templates/events/_facets.html``) for ``flt``, as HTML, rendered once per data
+    version, locale, filter and ``oob`` (swapped out of band) and then kept."""
+
+    def render() -> Markup:
+        module: Any = current_app.jinja_env.get_template("events/_facets.html").module
+        if name == "year":
+            return Markup(module.year_facet(flt, facets, oob=oob))
+        if name == "type":
+            return Markup(module.type_facet(flt, facets, oob=oob))
+        return Markup(module.region_facet(flt, facets, regions, oob=oob))
+
+    return memoize("facet_html", (current_locale(), name, flt.with_page(1), oob), render)
 
 
 def _page_title(flt: EventFilter) -> str:
@@ -112,8 +132,10 @@ def browse() -> ResponseReturnValue:
     per_page = current_app.config["EVENTS_PER_PAGE"]
     if flt.page > max(1, -(-total // per_page)):
         abort(404)
-    results = search_events(session, flt, today(), per_page, total)
+    results = search_events(session, flt, today(), per_page, total, rows)
+    cards = event_cards(results.ids, today(), lambda ids: events_by_id(session, ids))
     context = {
+        "cards": cards,
         "flt": flt,
         "results": results,
         "facets": facets,
@@ -169,4 +191,5 @@ def _template_globals(state: BlueprintSetupState) -> None:
         event_place=display.event_place,
         document_title=display.document_title,
         event_card_html=display.event_card_html,
+        facet_html=facet_html,
     )
