@@ -1,8 +1,10 @@
 """Write the nginx configuration of ``deploy/nginx/iassist.conf.in`` for a deployment.
 
-    .venv/bin/python tools/nginx_conf.py --listen 80 --app 127.0.0.1:8001 \\
-        --app 127.0.0.1:8002 --static-root /srv/iassist/instance/static-build/current \\
+    .venv/bin/python tools/nginx_conf.py --listen 80 --app 127.0.0.1:8001
+        --app 127.0.0.1:8002 --static-root /srv/iassist/instance/static-build/current
         > /etc/nginx/nginx.conf
+
+(one command line).
 
 The test of the deployment (``tests/test_deploy.py``) and the benchmark render it the same
 way, into a temporary folder.
