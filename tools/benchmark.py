@@ -1,91 +1,433 @@
-"""Benchmark of the event browser served by waitress (speed targets live here, not in
-unit tests).
+"""Benchmark of the site (speed targets live here, not in unit tests): ``make benchmark``.
 
-Serves the app with the bundled data on a free loopback port (SQLite file in a temporary
-folder), then times sequential requests with http.client: the full page, filtered pages,
-the htmx fragment, an event page, and the About page. Prints median and 95th percentile
-latency in milliseconds and requests per second for each. Bounded: a fixed number of
-requests, loopback only.
+Everything runs on loopback, in one run, beside a bare Flask "hello" app on the same
+waitress (``tools/hello_app.py``), which is the yardstick every figure is divided by; the
+machine's load average is printed at the start and the end. Sections:
 
-    make benchmark            # or: .venv/bin/python tools/benchmark.py [REQUESTS]
+1. **Render cost**: server CPU per request (the waitress process's user + system time,
+   from ``/proc``, over sequential requests on one keep-alive connection) for the full
+   event browser, the page with 3 filters, the htmx fragment, an event page, the About
+   page, a brochure answered 304, a static CSS file; uncached (``RESPONSE_CACHE_SIZE=0``:
+   no whole-response cache; what the site derives once per data version is kept, as
+   designed) and cached.
+2. **Warm throughput**: wrk (64 connections, 5 s each) against hello, the fragment and
+   the full page, as a share of hello.
+3. **First view** of ``/en/events/``: every resource a browser loads, its bytes on the
+   wire (headers + Brotli body) and the total.
+4. **Scale**: 100,000 synthetic events (``tools/fill_synthetic.py``); p50/p99 latency
+   at one connection, uncached, for every kind of browser URL, and the ``EXPLAIN QUERY
+   PLAN`` of the result queries.
+5. **One process against two behind nginx** (``deploy/``), and nginx's micro-cache.
+
+    make benchmark            # or: .venv/bin/python tools/benchmark.py [--quick]
 """
 
 from __future__ import annotations
 
 import http.client
-import statistics
+import os
+import re
+import shutil
+import socket
+import subprocess
 import sys
 import tempfile
-import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import brotli
 from sqlmodel import Session
-from waitress.server import create_server
-from webapp import create_app
-from webapp.db import create_schema, get_engine
-from webapp.events.loader import load_events
 
-CASES = [
-    ("full page, no filter", "/en/events/", {}),
-    ("full page, 3 filters", "/fr/events/?year=2021&type=annual_conference&region=online", {}),
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from webapp import create_app  # noqa: E402
+from webapp.brochures.build import build_one  # noqa: E402
+from webapp.db import create_schema, get_engine  # noqa: E402
+from webapp.events.filters import EventFilter  # noqa: E402
+from webapp.events.loader import load_events  # noqa: E402
+from webapp.events.queries import result_statements  # noqa: E402
+
+from tools.fill_synthetic import fill  # noqa: E402
+from tools.nginx_conf import render  # noqa: E402
+
+TODAY = date(2026, 11, 22)
+HTMX = {"HX-Request": "true", "HX-Target": "event-results", "HX-Trigger": "facet-type"}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+WAITRESS = str(Path(sys.executable).parent / "waitress-serve")
+#: The issue's figures of today (ms of server CPU per request) and targets.
+RENDER_CASES = [
+    ("full event browser page", "/en/events/", {}, 29.0, 5.0),
     (
-        "htmx fragment",
-        "/de/events/?type=regional_workshop",
-        {"HX-Request": "true", "HX-Target": "event-results", "HX-Trigger": "facet-type"},
+        "page with 3 filters",
+        "/fr/events/?year=2021&type=annual_conference&region=online",
+        {},
+        18.5,
+        None,
     ),
-    ("event page", "/pt/events/2025-conference-bristol/", {}),
-    ("about page", "/es/about/", {}),
-    ("400 bad year", "/en/events/?year=abc", {}),
+    ("htmx fragment", "/de/events/?type=regional_workshop", HTMX, 26.0, 3.0),
+    ("event page", "/pt/events/2025-conference-bristol/", {}, 8.0, 2.0),
+    ("About page", "/es/about/", {}, 10.0, 2.0),
+    ("brochure, 304", "/en/media/brochure-en.pdf", {}, 3.3, 0.5),
+    ("static CSS file", "@css", {"Accept-Encoding": "br"}, 1.1, 0.3),
+]
+SCALE_URLS = [
+    ("unfiltered", "/en/events/"),
+    ("page 2", "/en/events/?page=2"),
+    ("year", "/en/events/?year=2001"),
+    ("year range", "/en/events/?year=2000-2009"),
+    ("this year", "/en/events/?year=2026"),
+    ("type", "/en/events/?type=regional_workshop"),
+    ("region", "/en/events/?region=europe"),
+    ("type + region", "/en/events/?type=regional_workshop&region=europe"),
+    ("year + type", "/en/events/?year=1999&type=annual_conference"),
+    ("year + region", "/en/events/?year=2010-2019&region=africa"),
+    ("all three", "/en/events/?year=2000-2009&type=joint_meeting&region=canada"),
+    ("fragment, type + region", "/fr/events/?type=joint_meeting&region=asia_pacific"),
+    ("middle page", "/en/events/?page=2500"),
+    ("last page", "/en/events/?page=5000"),
+    ("last page, type", "/en/events/?type=regional_workshop&page=2500"),
 ]
 
 
-def main(requests: int = 200) -> None:
-    """Serve the site (bundled events, a temporary SQLite store) on waitress, time
-    ``requests`` sequential requests per case of :data:`CASES` and print each case's
-    status, median and 95th percentile (milliseconds) and requests per second."""
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            {
-                "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-                "IASSIST_TODAY": date(2026, 11, 22),
-                "BROCHURE_DIR": str(Path(tmp) / "generated"),
-                "OFFICIAL_BROCHURE_DIR": str(Path(tmp) / "official"),
-            }
-        )
-        create_schema(app)
-        with Session(get_engine(app)) as session:
-            load_events(session)
-        # Any: waitress's stubs type the server's ``trigger`` as an int and lack ``_map``.
-        server: Any = create_server(app, host="127.0.0.1", port=0, threads=4)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        port = server.effective_port
-        print(f"{requests} sequential requests per case, waitress on 127.0.0.1:{port}")
-        print(f"{'case':28} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'req/s':>7}")
-        for name, path, headers in CASES:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            timings, status = [], None
-            for _ in range(requests):
-                start = time.perf_counter()
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                timings.append((time.perf_counter() - start) * 1000)
-                status = response.status
-            connection.close()
-            timings.sort()
-            p95 = timings[int(len(timings) * 0.95) - 1]
+def load() -> str:
+    """The load average, as ``uptime`` prints it."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} ({os.cpu_count()} cores)"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` (from ``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+@contextmanager
+def waitress(app: str, env: dict[str, str], threads: int = 4) -> Iterator[tuple[int, int]]:
+    """Serve ``app`` (``module:attribute``) with waitress-serve in a process of its own;
+    yields (port, pid)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [WAITRESS, f"--listen=127.0.0.1:{port}", f"--threads={threads}", app],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=2).connect()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"{app} did not start") from None
+                time.sleep(0.2)
+        yield port, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def request(
+    connection: http.client.HTTPConnection, path: str, headers: dict[str, str]
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """One request on ``connection``: (status, headers, body)."""
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    return response.status, response.headers, response.read()
+
+
+def cpu_per_request(port: int, pid: int, path: str, headers: dict[str, str]) -> float:
+    """Server CPU milliseconds per request for ``path``: sequential requests on one
+    keep-alive connection, at least 2 s of them, after 20 to warm up."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(20):
+        status, _, _ = request(connection, path, headers)
+        assert status in (200, 304), (path, status)
+    started, cpu, count = time.monotonic(), cpu_seconds(pid), 0
+    while time.monotonic() - started < 2.0 or count < 100:
+        request(connection, path, headers)
+        count += 1
+    connection.close()
+    return (cpu_seconds(pid) - cpu) * 1000 / count
+
+
+def wrk(port: int, path: str, headers: dict[str, str], seconds: int = 5) -> float:
+    """Requests per second wrk measures (2 threads, 64 connections)."""
+    command = ["wrk", "-t2", "-c64", f"-d{seconds}s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    match = re.search(r"Requests/sec:\s+([0-9.]+)", output)
+    if not match:
+        raise RuntimeError(f"wrk said: {output}")
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non2xx:
+        raise RuntimeError(f"{path}: {non2xx.group(1)} error responses")
+    return float(match.group(1))
+
+
+def site_env(folder: Path, url: str, **extra: str) -> dict[str, str]:
+    """The environment of a waitress process of the site on the store at ``url``."""
+    return {
+        "DATABASE_URL": url,
+        "IASSIST_TODAY": TODAY.isoformat(),
+        "BROCHURE_DIR": str(folder / "generated"),
+        "OFFICIAL_BROCHURE_DIR": str(folder / "official"),
+        **extra,
+    }
+
+
+def prepare_store(folder: Path) -> tuple[str, Any]:
+    """A SQLite store with the bundled events and the English brochure built."""
+    url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "IASSIST_TODAY": TODAY,
+            "BROCHURE_DIR": str(folder / "generated"),
+            "OFFICIAL_BROCHURE_DIR": str(folder / "official"),
+        }
+    )
+    create_schema(app)
+    with Session(get_engine(app)) as session:
+        load_events(session)
+        with app.app_context():
+            build_one(app, session, "brochure", "en")
+    return url, app
+
+
+def section_render(folder: Path, url: str, hello: tuple[int, int]) -> float:
+    """Section 1; returns hello's CPU ms per request."""
+    print("\n== 1. Render cost: server CPU per request, one connection ==")
+    hello_ms = cpu_per_request(*hello, "/", {})
+    print(f"hello (bare Flask on waitress): {hello_ms:.3f} ms")
+    print(
+        f"{'case':26} {'uncached ms':>11} {'× hello':>8} {'cached ms':>10} {'× hello':>8}"
+        f" {'today ms':>9} {'target ms':>9}"
+    )
+    with (
+        waitress("wsgi:app", site_env(folder, url, RESPONSE_CACHE_SIZE="0")) as uncached,
+        waitress("wsgi:app", site_env(folder, url)) as cached,
+    ):
+        connection = http.client.HTTPConnection("127.0.0.1", uncached[0], timeout=30)
+        page = request(connection, "/en/about/", {})[2].decode()
+        css = re.search(r'rel="stylesheet" href="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        etag = request(connection, "/en/media/brochure-en.pdf", {})[1]["ETag"]
+        connection.close()
+        for name, path, headers, today_ms, target in RENDER_CASES:
+            if path == "@css":
+                path = css
+            if "brochure" in path:
+                headers = {"If-None-Match": etag}
+            cold = cpu_per_request(*uncached, path, headers)
+            warm = cpu_per_request(*cached, path, headers)
             print(
-                f"{name:28} {status:>6} {statistics.median(timings):>10.2f} {p95:>8.2f} "
-                f"{1000 * len(timings) / sum(timings):>7.0f}"
+                f"{name:26} {cold:11.2f} {cold / hello_ms:8.1f} {warm:10.2f} "
+                f"{warm / hello_ms:8.1f} {today_ms:9.1f} {target or '':>9}"
             )
-        server.trigger.pull_trigger(lambda: [c.close() for c in list(server._map.values())])
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
+    return hello_ms
+
+
+def section_throughput(folder: Path, url: str, hello_port: int) -> None:
+    """Section 2."""
+    print("\n== 2. Warm throughput: wrk, 64 connections, waitress with 4 threads ==")
+    hello_rps = wrk(hello_port, "/", {})
+    print(f"hello: {hello_rps:,.0f} req/s")
+    with waitress("wsgi:app", site_env(folder, url)) as (port, _):
+        for name, path, headers, target in [
+            ("htmx fragment", "/de/events/?type=regional_workshop", HTMX, 60),
+            ("full page", "/en/events/", {}, 40),
+        ]:
+            rps = wrk(port, path, headers)
+            print(
+                f"{name:14} {rps:9,.0f} req/s = {100 * rps / hello_rps:5.1f} % of hello"
+                f" (target ≥ {target} %)"
+            )
+
+
+def section_weight(folder: Path, url: str) -> None:
+    """Section 3."""
+    print("\n== 3. First view of /en/events/: bytes on the wire (Accept-Encoding: br, gzip) ==")
+    accept = {"Accept-Encoding": "br, gzip"}
+    with waitress("wsgi:app", site_env(folder, url)) as (port, _):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        rows = []
+
+        def get(path: str) -> bytes:
+            status, headers, body = request(connection, path, accept)
+            assert status == 200, path
+            head = (
+                len(f"HTTP/1.1 {status} OK\r\n")
+                + sum(len(f"{k}: {v}\r\n") for k, v in headers.items())
+                + 2
+            )
+            rows.append((path, head, len(body), headers.get("Content-Encoding", "identity")))
+            if headers.get("Content-Encoding") == "br":
+                return brotli.decompress(body)
+            return body
+
+        html = get("/en/events/").decode()
+        for resource in re.findall(r'(?:href|src)="(/static/[^"]+)"', html):
+            data = get(resource)
+            if resource.endswith(".css"):
+                faces = re.findall(
+                    r'font-weight: (\d+).*?url\("\.\./(fonts/[^"]+)"\)', data.decode(), re.S
+                )
+                text = re.sub(r"<[^>]+>", "", html)
+                extended = any(
+                    0x100 <= ord(c) < 0x2000 and ord(c) not in (0x131, 0x152, 0x153) for c in text
+                )
+                for _weight, font in faces:
+                    if "latin-ext" in font and not extended:
+                        continue  # its unicode-range matches nothing on the page
+                    get("/static/" + font)
+        connection.close()
+    total = 0
+    for path, head, body, encoding in rows:
+        total += head + body
+        print(f"{path[:62]:62} {encoding:>8} {head:5} + {body:6} bytes")
+    print(f"{'total':62} {'':>8} {total:15,} bytes (target ≤ 50,000; today 154 KB)")
+
+
+def section_scale(folder: Path, quick: bool) -> None:
+    """Section 4."""
+    count = 20_000 if quick else 100_000
+    print(f"\n== 4. Scale: {count:,} synthetic events, one connection, uncached ==")
+    url = f"sqlite:///{folder / 'scale.sqlite3'}"
+    seconds = fill(url, count)
+    print(f"filled in {seconds:.1f} s")
+    try:
+        import webapp.programmes  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        print("talks: no programme archive (webapp.programmes) on this branch; step skipped")
+    samples = 30 if quick else 100
+    with waitress("wsgi:app", site_env(folder, url, RESPONSE_CACHE_SIZE="0")) as (port, _):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        print(f"{'URL':58} {'first ms':>9} {'p50 ms':>7} {'p99 ms':>7}  (target p99 ≤ 25)")
+        for name, path in SCALE_URLS:
+            headers = HTMX if name.startswith("fragment") else {}
+            started = time.perf_counter()
+            status, _, _ = request(connection, path, headers)
+            first = (time.perf_counter() - started) * 1000
+            assert status == 200, (path, status)
+            timings = []
+            for _ in range(samples):
+                started = time.perf_counter()
+                request(connection, path, headers)
+                timings.append((time.perf_counter() - started) * 1000)
+            timings.sort()
+            p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+            print(
+                f"{name + ': ' + path:58} {first:9.1f} {timings[len(timings) // 2]:7.1f} {p99:7.1f}"
+            )
+        connection.close()
+    print("\nEXPLAIN QUERY PLAN of the result queries (SQLite):")
+    app = create_app({"DATABASE_URL": url, "IASSIST_TODAY": TODAY})
+    engine = get_engine(app)
+    filters = [
+        EventFilter(),
+        EventFilter(year_from=2000, year_to=2009),
+        EventFilter(kind="regional_workshop"),
+        EventFilter(region="europe"),
+        EventFilter(kind="regional_workshop", region="europe"),
+        EventFilter(year_from=2000, year_to=2009, kind="joint_meeting", region="canada"),
+    ]
+    with engine.connect() as connection_:
+        for flt in filters:
+            for name, statement in result_statements(flt, TODAY).items():
+                sql = str(statement.compile(engine, compile_kwargs={"literal_binds": True}))
+                plan = connection_.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
+                steps = "; ".join(str(row[-1]) for row in plan)
+                print(f"  {flt.to_args() or 'no filter'!s:62} {name:20} {steps}")
+    engine.dispose()
+
+
+def section_nginx(folder: Path, url: str) -> None:
+    """Section 5."""
+    print("\n== 5. One process against two behind nginx (wrk, 64 connections) ==")
+    if not shutil.which("nginx"):
+        print("nginx is not installed: run `bash scripts/system-deps.sh --test`")
+        return
+    path, headers = "/de/events/?type=regional_workshop", HTMX
+    env = site_env(folder, url)
+    with waitress("wsgi:app", env) as one, waitress("wsgi:app", env) as two:
+        print(f"one waitress process, directly:       {wrk(one[0], path, headers):9,.0f} req/s")
+        app = create_app({"DATABASE_URL": url, "IASSIST_TODAY": TODAY})
+        static = str(app.extensions["assets"]["folder"])
+        for cache, label in (
+            (False, "two processes behind nginx, no cache:"),
+            (True, "nginx micro-cache (s-maxage 2 s):   "),
+        ):
+            run = Path(tempfile.mkdtemp(prefix="nginx-", dir=folder))
+            port = free_port()
+            config = run / "nginx.conf"
+            config.write_text(
+                render(
+                    [f"127.0.0.1:{one[0]}", f"127.0.0.1:{two[0]}"],
+                    f"127.0.0.1:{port}",
+                    static,
+                    str(run),
+                    str(run),
+                    str(run / "cache"),
+                    "root" if os.getuid() == 0 else None,
+                    cache=cache,
+                )
+            )
+            nginx = subprocess.Popen(
+                [
+                    "nginx",
+                    "-c",
+                    str(config),
+                    "-p",
+                    str(run),
+                    "-e",
+                    str(run / "error.log"),
+                    "-g",
+                    "daemon off;",
+                ]
+            )
+            try:
+                time.sleep(1)
+                print(f"{label} {wrk(port, path, headers):9,.0f} req/s")
+            finally:
+                nginx.terminate()
+                nginx.wait(timeout=10)
+
+
+def main() -> None:
+    """Run every section and print the figures."""
+    quick = "--quick" in sys.argv
+    print(f"IASSIST benchmark, {time.strftime('%Y-%m-%d %H:%M:%S')}; {load()}")
+    with tempfile.TemporaryDirectory(prefix="iassist-bench-") as tmp:
+        folder = Path(tmp)
+        url, _app = prepare_store(folder)
+        with waitress("tools.hello_app:app", {}) as hello:
+            section_render(folder, url, hello)
+            if shutil.which("wrk"):
+                section_throughput(folder, url, hello[0])
+            else:
+                print("\nwrk is not installed: run `bash scripts/system-deps.sh --test`")
+        section_weight(folder, url)
+        section_scale(folder, quick)
+        section_nginx(folder, url)
+    print(f"\nend; {load()}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    main()

@@ -33,7 +33,8 @@ def render(
     Args:
         apps: the waitress processes, ``host:port`` each.
         listen: nginx's ``listen`` value (``80``, ``127.0.0.1:8080``).
-        static_root: the build folder of the static files (``<instance>/static-build/current``).
+        static_root: the build folder of the static files (``<instance>/static-build/current``,
+            which holds ``static/``).
         run_dir: where nginx keeps its pid file and temporary files.
         log_dir: where nginx writes ``access.log`` and ``error.log``.
         cache_dir: where nginx keeps the micro-cache.

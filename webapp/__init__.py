@@ -75,9 +75,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     i18n.init_app(app)
     db.init_app(app)
-    assets.init_app(app)
     memo.init_app(app)
     http_cache.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
 
     from webapp.brochures import cli as brochures_cli

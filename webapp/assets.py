@@ -1,8 +1,8 @@
 """Static files: content-hashed names, precompressed variants, served by WhiteNoise.
 
-:func:`build_assets` copies ``static/`` into a build folder named after a digest of its
-contents (``<instance>/static-build/<digest>/``), adding for every file a copy whose name
-carries 12 hex digits of its SHA-256 (``css/site.3f2a…9c.css``; the ``url()``
+:func:`build_assets` copies every file of ``static/`` into a build folder named after a
+digest of their contents (``<instance>/static-build/<digest>/static/``), under a name
+that carries 12 hex digits of its SHA-256 (``css/site.3f2a…9c.css``; the ``url()``
 references inside stylesheets are rewritten to the hashed names), and next to each
 compressible file its gzip (``.gz``) and Brotli (``.br``) variant, made by WhiteNoise's
 own :class:`whitenoise.compress.Compressor`. ``manifest.json`` maps every source path to
@@ -11,11 +11,13 @@ folder renamed into place, so that processes starting together do not collide) a
 reused while ``static/`` is unchanged; ``<instance>/static-build/current`` points to the
 newest build (the nginx recipe in ``deploy/`` serves it from there).
 
-:func:`init_app` wraps the app in WhiteNoise, which answers ``/static/…`` before Flask
-sees the request, with the variant the client accepts (``Accept-Encoding``: br, gzip) and
-``Cache-Control: public, max-age=31536000, immutable`` for hashed names (60 s for the
-plain names, kept for old links). Templates build every static URL with
-:func:`asset_url` (and :func:`asset_integrity` for ``integrity=`` attributes).
+:func:`init_app` wraps the app in WhiteNoise, which answers ``/static/<hashed name>``
+before Flask sees the request, with the variant the client accepts (``Accept-Encoding``:
+br, gzip) and ``Cache-Control: public, max-age=31536000, immutable``. A plain name
+(``/static/css/site.css``, kept for old links) is not in the build: Flask's own static
+route serves it from ``static/``, with its conditional and range handling. Templates
+build every static URL with :func:`asset_url` (and :func:`asset_integrity` for
+``integrity=`` attributes).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
 #: ``url(...)`` in a stylesheet.
 CSS_URL = re.compile(r"""url\((["']?)([^"')]+)\1\)""")
 MANIFEST = "manifest.json"
+#: Changes when the build folder's layout does, so that an older build is not reused.
+BUILD_LAYOUT = "2"
 
 
 def _digest(data: bytes) -> str:
@@ -90,14 +94,14 @@ def build_assets(static_folder: Path, build_root: Path) -> Path:
     ``build_root`` (see the module docstring).
 
     Returns:
-        The build folder, holding the files under their plain and hashed names, their
-        ``.gz``/``.br`` variants and ``manifest.json`` (``{"files": {path: {"hashed":
+        The build folder, holding ``static/`` (the files under their hashed names and
+        their ``.gz``/``.br`` variants) and ``manifest.json`` (``{"files": {path: {"hashed":
         path, "integrity": "sha384-…"}}}``).
 
     Raises:
         OSError: ``static_folder`` cannot be read or ``build_root`` written.
     """
-    target = build_root / source_digest(static_folder)
+    target = build_root / f"{source_digest(static_folder)}-{BUILD_LAYOUT}"
     if (target / MANIFEST).exists():
         _point_current(build_root, target)
         return target
@@ -118,11 +122,11 @@ def build_assets(static_folder: Path, build_root: Path) -> Path:
             hashed[relative] = name
             sri = base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
             files[relative] = {"hashed": name, "integrity": f"sha384-{sri}"}
-            for out in (work / relative, work / name):
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(data)
+            out = work / "static" / name
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(data)
         compressor = Compressor(quiet=True)
-        for path in sorted(p for p in work.rglob("*") if p.is_file()):
+        for path in sorted(p for p in (work / "static").rglob("*") if p.is_file()):
             if compressor.should_compress(path.name):
                 compressor.compress(str(path))
         (work / MANIFEST).write_text(json.dumps({"files": files}, indent=1), encoding="utf-8")
@@ -175,7 +179,7 @@ def init_app(app: Flask) -> None:
     app.extensions["assets"] = {"folder": folder, "manifest": manifest}
     app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
         app.wsgi_app,
-        root=str(folder),
+        root=str(folder / "static"),
         prefix="static/",
         max_age=PLAIN_MAX_AGE,
         allow_all_origins=False,

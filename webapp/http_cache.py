@@ -1,35 +1,40 @@
-"""HTTP caching of the site's HTML: whole responses kept per data version, validators,
-``Cache-Control``, ``Vary`` and compression.
+"""HTTP caching of the site's responses: validators, ``Cache-Control``, ``Vary``,
+compression, and an in-process cache of whole responses keyed by the data version.
 
-- :func:`cached_view` keeps a view's 200 response in memory under (data version, locale,
-  today's date, the request's path and query, the view's own extra key such as the
-  fragment-or-page decision), so a repeated request costs a dictionary look-up. A load
-  bumps the data version (:func:`webapp.db.bump_data_version`) and every process drops
-  its entries within :data:`webapp.db.VERSION_CHECK_INTERVAL`.
-- :func:`finish_response` (after every request) gives each HTML response a weak ``ETag``
-  (a hash of the body, the same for every encoding as RFC 9110 allows for weak
-  validators) and answers a matching ``If-None-Match`` with 304; gives 200 pages
-  ``Cache-Control: public, max-age=0, s-maxage=<SHARED_CACHE_SECONDS>`` (browsers
-  revalidate, a shared cache such as the nginx of ``deploy/`` may keep it briefly);
-  compresses text bodies with Brotli or gzip as the client accepts (``Vary:
-  Accept-Encoding``), once per cached response.
+Two parts:
+
+- :func:`finish_response` (Flask, after every request) gives each HTML page a weak
+  ``ETag`` (a hash of the body; weak, so one value serves every encoding, as RFC 9110
+  allows), ``Cache-Control: public, max-age=0, s-maxage=<SHARED_CACHE_SECONDS>``
+  (browsers revalidate; a shared cache such as the nginx of ``deploy/`` may keep it
+  briefly) and ``Vary: Accept-Encoding`` on every compressible response.
+- :class:`ResponseCache` (WSGI, in front of Flask) behaves as a private HTTP cache of this
+  process: it keeps each ``public`` 200 response that sets no cookie, under (today's
+  date, path and query, the values of the request headers its ``Vary`` names), at the
+  current data version (:mod:`webapp.memo`: a load empties it in every process within
+  :data:`webapp.db.VERSION_CHECK_INTERVAL`), and answers a repeated request without
+  entering Flask. It also answers ``If-None-Match`` with 304 and compresses text bodies
+  with Brotli or gzip as the client accepts, for every response, cached or not (a cached
+  one is compressed once per encoding, then kept).
+
+``RESPONSE_CACHE_SIZE`` (see :mod:`webapp.config`) bounds the number of URLs kept; 0
+turns the keeping off (validators and compression stay).
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import wraps
+from datetime import date
 from typing import Any
 
 import brotli
-from flask import Flask, Response, current_app, g, make_response, request
+from flask import Flask, Response
+from werkzeug.http import parse_accept_header, parse_etags
 
 from webapp import memo
-from webapp.clock import today
-from webapp.i18n import current_locale
 
 #: Media types worth compressing.
 COMPRESSIBLE = (
@@ -44,32 +49,15 @@ COMPRESSIBLE = (
 )
 #: Bodies smaller than this (bytes) are sent as they are.
 MIN_COMPRESS_SIZE = 512
-#: Brotli quality and gzip level: fast settings, since HTML is compressed at request time
-#: (once per cached response).
+#: Brotli quality and gzip level: fast settings, since bodies are compressed at request
+#: time (once per cached response).
 BROTLI_QUALITY = 5
 GZIP_LEVEL = 6
-#: Headers of a view's response that are kept with its body.
-KEPT_HEADERS = ("Content-Type", "HX-Push-Url", "Vary", "Location")
+#: Request headers that make a request unfit for the cache (ranges, date validators).
+BYPASS_HEADERS = ("HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_IF_MODIFIED_SINCE")
 
-
-@dataclass
-class CachedResponse:
-    """A view's response as kept in memory: ``body`` (bytes), ``status`` (int),
-    ``headers`` (list of (name, value)), ``etag`` (str, the body's hash), ``encoded``
-    ({"br" | "gzip": bytes}, filled on first use)."""
-
-    body: bytes
-    status: int
-    headers: list[tuple[str, str]]
-    etag: str
-    encoded: dict[str, bytes] = field(default_factory=dict)
-
-    def response(self) -> Response:
-        """A new Response with this body and these headers."""
-        response = current_app.response_class(self.body, status=self.status)
-        for name, value in self.headers:
-            response.headers[name] = value
-        return response
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 def body_etag(body: bytes) -> str:
@@ -77,39 +65,21 @@ def body_etag(body: bytes) -> str:
     return hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20]
 
 
-def cached_view(extra_key: Callable[[], Hashable] | None = None) -> Callable:
-    """Decorate a GET view whose response depends only on the URL (path and query), the
-    locale, today's date, the store's data, and ``extra_key()`` (e.g. the
-    fragment-or-page decision of :mod:`webapp.htmx`): its 200 responses are kept (at most
-    ``RESPONSE_CACHE_SIZE`` of them; 0 turns this off) and served again."""
+def finish_response(response: Response) -> Response:
+    """Validators and caching headers of a page (see the module docstring); registered
+    by :func:`init_app` to run after every request."""
+    if response.direct_passthrough or response.is_streamed:
+        return response
+    mimetype = response.mimetype or ""
+    if mimetype == "text/html" and response.status_code == 200:
+        from flask import current_app
 
-    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def wrapper(**kwargs: Any) -> Any:
-            size = current_app.config["RESPONSE_CACHE_SIZE"]
-            if size <= 0:
-                return view(**kwargs)
-            key = (
-                current_locale(),
-                today(),
-                request.full_path,
-                extra_key() if extra_key else None,
-            )
-            entry = memo.lookup("responses", key)
-            if entry is memo.MISSING:
-                response = make_response(view(**kwargs))
-                if response.status_code != 200 or response.is_streamed:
-                    return response
-                body = response.get_data()
-                headers = [(h, response.headers[h]) for h in KEPT_HEADERS if h in response.headers]
-                entry = CachedResponse(body, response.status_code, headers, body_etag(body))
-                memo.keep("responses", key, entry, size)
-            g.cached_response = entry
-            return entry.response()
-
-        return wrapper
-
-    return decorate
+        response.set_etag(body_etag(response.get_data()), weak=True)
+        seconds = current_app.config["SHARED_CACHE_SECONDS"]
+        response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
+    if mimetype in COMPRESSIBLE and response.status_code == 200:
+        response.vary.add("Accept-Encoding")
+    return response
 
 
 def _encode(body: bytes, encoding: str) -> bytes:
@@ -118,53 +88,181 @@ def _encode(body: bytes, encoding: str) -> bytes:
     return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
 
 
-def _chosen_encoding() -> str | None:
-    accepted = request.accept_encodings
+@dataclass
+class Entry:
+    """A response as kept: ``status`` (the status line's text, e.g. ``"200 OK"``),
+    ``headers`` (list of (name, value), without Content-Length), ``body`` (bytes),
+    ``vary`` (the request headers it varies on, as WSGI environ keys, with the values it
+    was made for), ``etag`` (str | None), ``encoded`` ({"br" | "gzip": bytes})."""
+
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    vary: tuple[tuple[str, str | None], ...] = ()
+    etag: str | None = None
+    compressible: bool = False
+    encoded: dict[str, bytes] = field(default_factory=dict)
+
+    def header(self, name: str) -> str | None:
+        """The value of header ``name`` (case-insensitive), or None."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
+
+
+def _environ_key(header: str) -> str:
+    return "HTTP_" + header.strip().upper().replace("-", "_")
+
+
+def _chosen_encoding(environ: dict[str, Any]) -> str | None:
+    accepted = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))
     for encoding in ("br", "gzip"):
         if accepted[encoding]:
             return encoding
     return None
 
 
-def finish_response(response: Response) -> Response:
-    """Validators, caching headers and compression (see the module docstring); registered
-    by :func:`init_app` to run after every request."""
-    if response.direct_passthrough or response.is_streamed:
-        return response
-    mimetype = response.mimetype or ""
-    entry: CachedResponse | None = g.get("cached_response")
-    if mimetype == "text/html" and response.status_code == 200:
-        etag = entry.etag if entry else body_etag(response.get_data())
-        response.set_etag(etag, weak=True)
-        seconds = current_app.config["SHARED_CACHE_SECONDS"]
-        response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
-        response.vary.add("Accept-Encoding")
-        if request.if_none_match.contains_weak(etag):
-            response.status_code = 304
-            response.set_data(b"")
-            del response.headers["Content-Type"]
-            return response
-    if (
-        mimetype in COMPRESSIBLE
-        and response.status_code == 200
-        and "Content-Encoding" not in response.headers
-    ):
-        response.vary.add("Accept-Encoding")
-        body = entry.body if entry else response.get_data()
-        encoding = _chosen_encoding() if len(body) >= MIN_COMPRESS_SIZE else None
-        if encoding:
-            if entry is not None:
+class ResponseCache:
+    """WSGI middleware in front of the Flask app (see the module docstring).
+
+    Args:
+        app: the Flask app (its config and memo store).
+        wsgi_app: the WSGI callable it wraps (Flask's own ``wsgi_app``).
+    """
+
+    def __init__(self, app: Flask, wsgi_app: WSGIApp) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer from the cache, or through the app (keeping the answer if it may)."""
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or any(
+            h in environ for h in BYPASS_HEADERS
+        ):
+            return self.wsgi_app(environ, start_response)
+        size = self.app.config["RESPONSE_CACHE_SIZE"]
+        key = (
+            self.app.config.get("IASSIST_TODAY") or date.today(),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        )
+        if size > 0:
+            variants = memo.lookup("responses", key, app=self.app)
+            if variants is not memo.MISSING:
+                for entry in variants:
+                    if all(environ.get(k) == v for k, v in entry.vary):
+                        return self._serve(entry, environ, start_response)
+        if environ["REQUEST_METHOD"] == "HEAD":
+            return self.wsgi_app(environ, start_response)  # the app knows the length
+        entry, passthrough = self._through_app(environ)
+        if entry is None:
+            return passthrough(start_response)
+        if size > 0 and self._keepable(entry):
+            variants = memo.lookup("responses", key, app=self.app)
+            kept = [] if variants is memo.MISSING else list(variants)
+            kept = [e for e in kept if e.vary != entry.vary] + [entry]
+            memo.keep("responses", key, kept, size, app=self.app)
+        return self._serve(entry, environ, start_response)
+
+    def _through_app(
+        self, environ: dict[str, Any]
+    ) -> tuple[Entry | None, Callable[[StartResponse], Iterable[bytes]]]:
+        """Run the app; (the response as an :class:`Entry`, None) when it is a buffered
+        response this layer may validate and compress, else (None, a function replaying
+        it unchanged)."""
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured["status"], captured["headers"], captured["exc_info"] = (
+                status,
+                headers,
+                exc_info,
+            )
+            return lambda data: captured.setdefault("written", []).append(data)
+
+        result = self.wsgi_app(environ, capture)
+        headers: list[tuple[str, str]] = captured.get("headers", [])
+        names = {k.lower() for k, _ in headers}
+        if "content-encoding" in names or not captured.get("status", "").startswith("200"):
+
+            def replay(start_response: StartResponse) -> Iterable[bytes]:
+                write = start_response(captured["status"], headers, captured.get("exc_info"))
+                for data in captured.get("written", []):
+                    write(data)
+                return result
+
+            return None, replay
+        try:
+            body = b"".join([*captured.get("written", []), *result])
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        entry = Entry(
+            captured["status"], [(k, v) for k, v in headers if k.lower() != "content-length"], body
+        )
+        vary = entry.header("Vary") or ""
+        entry.vary = tuple(
+            (_environ_key(h), environ.get(_environ_key(h)))
+            for h in vary.split(",")
+            if h.strip() and h.strip().lower() != "accept-encoding"
+        )
+        etag = entry.header("ETag")
+        entry.etag = parse_etags(etag).to_header() if etag else None
+        mimetype = (entry.header("Content-Type") or "").split(";", 1)[0].strip()
+        entry.compressible = mimetype in COMPRESSIBLE and len(body) >= MIN_COMPRESS_SIZE
+        return entry, lambda start_response: [body]
+
+    @staticmethod
+    def _keepable(entry: Entry) -> bool:
+        control = (entry.header("Cache-Control") or "").lower()
+        return (
+            "public" in control
+            and "no-store" not in control
+            and "private" not in control
+            and entry.header("Set-Cookie") is None
+            and "*" not in (entry.header("Vary") or "")
+        )
+
+    def _serve(
+        self, entry: Entry, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        if entry.etag and "HTTP_IF_NONE_MATCH" in environ:
+            wanted = parse_etags(environ["HTTP_IF_NONE_MATCH"])
+            tag, _weak = _unquote(entry.etag)
+            if wanted.star_tag or wanted.contains_weak(tag):
+                headers = [
+                    (k, v)
+                    for k, v in entry.headers
+                    if k.lower() not in ("content-type", "content-length", "content-disposition")
+                ]
+                start_response("304 Not Modified", headers)
+                return [b""]
+        body, headers = entry.body, list(entry.headers)
+        if entry.compressible:
+            encoding = _chosen_encoding(environ)
+            if encoding:
                 if encoding not in entry.encoded:
-                    entry.encoded[encoding] = _encode(body, encoding)
-                encoded = entry.encoded[encoding]
-            else:
-                encoded = _encode(body, encoding)
-            response.set_data(encoded)
-            response.headers["Content-Encoding"] = encoding
-    return response
+                    entry.encoded[encoding] = _encode(entry.body, encoding)
+                body = entry.encoded[encoding]
+                headers.append(("Content-Encoding", encoding))
+        headers.append(("Content-Length", str(len(body))))
+        start_response(entry.status, headers)
+        if environ.get("REQUEST_METHOD") == "HEAD":
+            return [b""]
+        return [body]
+
+
+def _unquote(etag: str) -> tuple[str, bool]:
+    from werkzeug.http import unquote_etag
+
+    tag, weak = unquote_etag(etag)
+    return tag or "", weak
 
 
 def init_app(app: Flask) -> None:
-    """Run :func:`finish_response` after every request (settings ``RESPONSE_CACHE_SIZE``
-    and ``SHARED_CACHE_SECONDS``, see :mod:`webapp.config`)."""
+    """Run :func:`finish_response` after every request and put :class:`ResponseCache`
+    in front of the app (settings ``RESPONSE_CACHE_SIZE`` and ``SHARED_CACHE_SECONDS``,
+    see :mod:`webapp.config`). Call it before WhiteNoise wraps the app, so that static
+    files never reach this layer."""
     app.after_request(finish_response)
+    app.wsgi_app = ResponseCache(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -30,7 +30,6 @@ from webapp.events.filters import EventFilter, FilterError
 from webapp.events.models import Event
 from webapp.events.queries import Facets, events_by_id, facet_counts, search_events
 from webapp.htmx import add_vary, push_url, render_fragment, trigger_id, wants_fragment
-from webapp.http_cache import cached_view
 from webapp.i18n import collation_key, current_locale
 from webapp.memo import memoize
 
@@ -61,13 +60,6 @@ def page_links(page: int, pages: int, window: int = PAGE_WINDOW) -> list[int | N
             links.append(None)
         links.append(number)
     return links
-
-
-def _fragment_key() -> tuple[bool, str]:
-    """What, besides the URL, the browser's response depends on: the fragment-or-page
-    decision and, for a fragment, the facet group in use (its ``HX-Trigger``)."""
-    fragment = wants_fragment(RESULTS_ID)
-    return (fragment, (trigger_id() or "") if fragment else "")
 
 
 def facet_html(
@@ -102,7 +94,6 @@ def _page_title(flt: EventFilter) -> str:
 
 
 @bp.get("/")
-@cached_view(_fragment_key)
 def browse() -> ResponseReturnValue:
     """The event browser: ``GET /<locale>/events/?year=&type=&region=&page=``.
 
@@ -162,7 +153,6 @@ def browse() -> ResponseReturnValue:
 
 
 @bp.get("/<slug>/")
-@cached_view()
 def detail(slug: str) -> ResponseReturnValue:
     """One event's page; 404 for an unknown slug."""
     event = get_session().exec(select(Event).where(Event.slug == slug)).first()

@@ -14,7 +14,6 @@ from webapp.events.queries import (
     past_annual_conferences,
     upcoming_and_recent,
 )
-from webapp.http_cache import cached_view
 from webapp.i18n import current_locale, negotiate_locale, remember_choice, safe_next
 from webapp.pages.charts import pie_slices
 
@@ -62,7 +61,6 @@ def favicon() -> ResponseReturnValue:
 
 
 @bp.get("/")
-@cached_view()
 def home() -> ResponseReturnValue:
     """Home: who IASSIST is, the next annual conference, the ways in."""
     session = get_session()
@@ -75,7 +73,6 @@ def home() -> ResponseReturnValue:
 
 
 @bp.get("/about/")
-@cached_view()
 def about() -> ResponseReturnValue:
     """About: the content of the association's About page (seed 000), with the brochure
     and factsheet downloads (:func:`webapp.brochures.media.documents_for_media`)."""
@@ -88,7 +85,6 @@ def about() -> ResponseReturnValue:
 
 
 @bp.get("/conferences/")
-@cached_view()
 def conferences() -> ResponseReturnValue:
     """Conferences: the annual conference text (seed 002) with its forthcoming and recent
     events and the past conferences computed from the store."""
