@@ -55,7 +55,7 @@ from sqlmodel import Session, select
 
 from webapp.brochures.models import EXPECTED_PAGES, KINDS, Document
 from webapp.clock import today
-from webapp.db import get_engine
+from webapp.db import bump_data_version, get_engine
 from webapp.events.models import Event
 from webapp.events.queries import next_annual_conference
 from webapp.i18n import LOCALES
@@ -384,6 +384,9 @@ def _record(session: Session, kind: str, locale: str, **values: Any) -> Document
                 setattr(row, name, value)
         session.add(row)
         try:
+            # What the About page lists and the downloads serve changes: every process
+            # drops what it derived from the old row (webapp.db.bump_data_version).
+            bump_data_version(session)
             session.commit()
             session.refresh(row)
             return row

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from babel import Locale
-from flask import Blueprint, Response, abort, current_app, g, send_file
+from flask import Blueprint, Response, abort, current_app, g, request, send_file
 from flask.sansio.blueprints import BlueprintSetupState
 from flask_babel import force_locale, pgettext
 from sqlmodel import select
@@ -23,6 +23,7 @@ from werkzeug.routing import BaseConverter
 
 from webapp.brochures.models import KINDS, Document
 from webapp.db import get_session
+from webapp.memo import memoize
 
 bp = Blueprint("brochures", __name__, url_prefix="/<locale:lang_code>/media")
 
@@ -79,13 +80,26 @@ def download(kind: str, doc_locale: str) -> Response:
     404 when the store has no such document or its file is gone (logged: run
     ``flask --app wsgi build-brochures``).
     """
-    document = (
-        get_session()
-        .exec(select(Document).where(Document.kind == kind, Document.locale == doc_locale))
-        .first()
+    document = memoize(
+        "documents",
+        (kind, doc_locale),
+        lambda: (
+            get_session()
+            .exec(select(Document).where(Document.kind == kind, Document.locale == doc_locale))
+            .first()
+        ),
     )
     if document is None:
         abort(404)
+    # The response is in the document's language (Content-Language, see webapp.i18n).
+    g.locale = doc_locale
+    if request.if_none_match.contains(document.sha256) and not request.range:
+        # The visitor has this very file: answer before touching the disk.
+        not_modified = Response(status=304)
+        not_modified.set_etag(document.sha256)
+        not_modified.cache_control.public = True
+        not_modified.cache_control.max_age = MAX_AGE
+        return not_modified
     path = Path(document.file)
     try:
         stat = path.stat()
@@ -103,8 +117,6 @@ def download(kind: str, doc_locale: str) -> Response:
             path,
         )
         etag = hashlib.sha256(path.read_bytes()).hexdigest()
-    # The response is in the document's language (Content-Language, see webapp.i18n).
-    g.locale = doc_locale
     return send_file(
         path,
         mimetype="application/pdf",

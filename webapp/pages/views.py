@@ -15,6 +15,7 @@ from webapp.events.queries import (
     upcoming_and_recent,
 )
 from webapp.i18n import current_locale, negotiate_locale, remember_choice, safe_next
+from webapp.memo import memoize
 from webapp.pages.charts import pie_slices
 
 bp = Blueprint("pages", __name__, url_prefix="/<locale:lang_code>")
@@ -78,9 +79,11 @@ def about() -> ResponseReturnValue:
     and factsheet downloads (:func:`webapp.brochures.media.documents_for_media`)."""
     return render_template(
         "pages/about.html",
-        slices=pie_slices(),
+        slices=memoize("pie_slices", current_locale(), pie_slices),
         links=ASSOCIATION_SITE,
-        media=documents_for_media(get_session(), current_locale()),
+        media=memoize(
+            "media", current_locale(), lambda: documents_for_media(get_session(), current_locale())
+        ),
     )
 
 
