@@ -36,6 +36,8 @@ def test_defaults(monkeypatch):
         "FORCE_HTTPS": False,
         "BROCHURE_DIR": "/srv/iassist/instance/generated",
         "OFFICIAL_BROCHURE_DIR": "/srv/iassist/instance/brochures",
+        "RESPONSE_CACHE_SIZE": 512,
+        "SHARED_CACHE_SECONDS": 2,
     }
     assert serve_settings() == {"host": "127.0.0.1", "port": 8000, "threads": 4}
 
@@ -46,6 +48,8 @@ def test_defaults(monkeypatch):
         ({"EVENTS_PER_PAGE": "5"}, "EVENTS_PER_PAGE", 5),
         ({"EVENTS_PER_PAGE": "500"}, "EVENTS_PER_PAGE", 500),
         ({"FORCE_HTTPS": "1"}, "FORCE_HTTPS", True),
+        ({"RESPONSE_CACHE_SIZE": "0"}, "RESPONSE_CACHE_SIZE", 0),
+        ({"SHARED_CACHE_SECONDS": "30"}, "SHARED_CACHE_SECONDS", 30),
         ({"FORCE_HTTPS": "TRUE"}, "FORCE_HTTPS", True),
         ({"FORCE_HTTPS": "yes"}, "FORCE_HTTPS", True),
         ({"FORCE_HTTPS": "off"}, "FORCE_HTTPS", False),
