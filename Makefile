@@ -39,8 +39,9 @@ compile-catalogues: $(BIN)/.installed
 check-catalogues: $(BIN)/.installed
 	$(FLASK) translate check
 
+# LOAD_ARGS: e.g. --dry-run (print the changes, write nothing), --allow-removals.
 load-events: $(BIN)/.installed
-	$(FLASK) load-events
+	$(FLASK) load-events $(LOAD_ARGS)
 
 build-brochures: setup
 	$(FLASK) build-brochures

@@ -14,32 +14,55 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
+#: Busy timeout in seconds when the caller gives none (``DATABASE_BUSY_TIMEOUT``).
+DEFAULT_BUSY_TIMEOUT = 5.0
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; for SQLite, creates the file's folder and turns on foreign
-    keys (SQLite leaves them off unless asked, per connection).
+
+def make_engine(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
+    """An engine for ``url``.
+
+    For SQLite: creates the file's folder; every connection turns on foreign keys
+    (SQLite leaves them off unless asked), uses write-ahead logging (``journal_mode=WAL``:
+    pages keep reading while a load writes; https://sqlite.org/wal.html) and waits up to
+    ``busy_timeout`` seconds for a lock held by another connection (``PRAGMA
+    busy_timeout``, in milliseconds) before failing with "database is locked". For
+    PostgreSQL: ``lock_timeout`` is set to the same value.
 
     Raises:
         sqlalchemy.exc.ArgumentError: the URL is not a SQLAlchemy URL.
     """
     parsed = make_url(url)
+    timeout_ms = int(busy_timeout * 1000)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        on_disk = bool(parsed.database) and parsed.database != ":memory:"
+        if on_disk:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": busy_timeout}
+        )
 
         @event.listens_for(engine, "connect")
-        def _sqlite_foreign_keys(dbapi_connection, _record):  # pragma: no cover - trivial
+        def _sqlite_settings(dbapi_connection, _record):  # noqa: ANN001, ANN202
+            dbapi_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
+            if on_disk:
+                dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
         return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(
+            url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={timeout_ms}"}
+        )
     return create_engine(url, pool_pre_ping=True)
 
 
 def init_app(app: Flask) -> None:
     """Bind the engine to ``app`` (``app.extensions['sqlmodel_engine']``) and close the
     request's session at teardown."""
-    app.extensions["sqlmodel_engine"] = make_engine(app.config["DATABASE_URL"])
+    app.extensions["sqlmodel_engine"] = make_engine(
+        app.config["DATABASE_URL"],
+        app.config.get("DATABASE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT),
+    )
     app.teardown_appcontext(_close_session)
 
 

@@ -1,12 +1,24 @@
-"""Error pages in the visitor's language: 400, 404, 405 and 500, never a traceback."""
+"""Error pages in the visitor's language: 400, 404, 405, 500 and 503, never a traceback.
+
+A request whose host was refused (:mod:`webapp.security.hosts`) has no URL adapter; the
+page gets one bound to no host before it renders. A database that stays locked longer
+than ``DATABASE_BUSY_TIMEOUT`` (a load or a backup holding SQLite's lock) is a 503 with
+``Retry-After``, not a 500.
+"""
 
 from __future__ import annotations
 
 from flask import Flask, g, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.i18n import LOCALES
+from webapp.security.hosts import ensure_url_adapter
+
+#: Seconds after which a visitor who met a locked database may try again (Retry-After).
+RETRY_AFTER = 5
 
 
 def _ensure_locale() -> None:
@@ -28,6 +40,10 @@ def _messages(code: int) -> tuple[str, str]:
         )
     if code == 405:
         return _("Method not allowed"), _("This page cannot be used that way.")
+    if code == 503:
+        return _("Site busy"), _(
+            "The site's data is being updated. Please try again in a few seconds."
+        )
     return _("Something went wrong"), _(
         "The site could not show this page because of an error on our side. Please try again later."
     )
@@ -36,6 +52,7 @@ def _messages(code: int) -> tuple[str, str]:
 def render_error(code: int, detail: str | None = None, parameter: str | None = None):
     """The error page for HTTP status ``code`` (a response tuple), localized."""
     _ensure_locale()
+    ensure_url_adapter()
     title, message = _messages(code)
     return (
         render_template(
@@ -70,7 +87,27 @@ def init_app(app: Flask) -> None:
         response, status = render_error(code)
         return response, status, error.get_headers() if code == 405 else {}
 
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError) -> ResponseReturnValue:
+        if not is_lock_error(error):
+            return _unexpected(error)
+        app.logger.warning("Database locked on %s: %s", request.path, error.orig)
+        response, status = render_error(503)
+        return response, status, {"Retry-After": str(RETRY_AFTER)}
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("Unhandled error on %s", request.path)
         return render_error(InternalServerError.code)
+
+
+def is_lock_error(error: OperationalError) -> bool:
+    """Whether ``error`` means another connection holds a lock the statement needed:
+    SQLite's SQLITE_BUSY/SQLITE_LOCKED ("database is locked", "database table is
+    locked") or PostgreSQL's lock_not_available (SQLSTATE 55P03)."""
+    orig = error.orig
+    if getattr(orig, "sqlite_errorname", "") in {"SQLITE_BUSY", "SQLITE_LOCKED"}:
+        return True
+    if getattr(orig, "sqlstate", None) == "55P03":
+        return True
+    return "database is locked" in str(orig) or "database table is locked" in str(orig)
