@@ -8,6 +8,7 @@ teardown, as in Flask's tutorial (``get_db``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import event
@@ -34,15 +35,16 @@ def make_engine(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
     parsed = make_url(url)
     timeout_ms = int(busy_timeout * 1000)
     if parsed.get_backend_name() == "sqlite":
-        on_disk = bool(parsed.database) and parsed.database != ":memory:"
+        database = parsed.database or ""
+        on_disk = database not in ("", ":memory:")
         if on_disk:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": busy_timeout}
         )
 
         @event.listens_for(engine, "connect")
-        def _sqlite_settings(dbapi_connection, _record):  # noqa: ANN001, ANN202
+        def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
             if on_disk:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -49,7 +50,9 @@ def _messages(code: int) -> tuple[str, str]:
     )
 
 
-def render_error(code: int, detail: str | None = None, parameter: str | None = None):
+def render_error(
+    code: int, detail: str | None = None, parameter: str | None = None
+) -> tuple[str, int]:
     """The error page for HTTP status ``code`` (a response tuple), localized."""
     _ensure_locale()
     ensure_url_adapter()
@@ -67,7 +70,7 @@ def render_error(code: int, detail: str | None = None, parameter: str | None = N
     )
 
 
-def bad_request(parameter: str, message) -> tuple[str, int]:
+def bad_request(parameter: str, message: str | LazyString) -> tuple[str, int]:
     """A 400 page saying which query ``parameter`` was wrong and why (``message``, a lazy
     gettext string)."""
     return render_error(400, detail=str(message), parameter=parameter)
@@ -78,7 +81,7 @@ def init_app(app: Flask) -> None:
     exception is logged and answered with the 500 page."""
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):
+    def _http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         if code not in (400, 404, 405):
             if code < 500:
@@ -96,7 +99,7 @@ def init_app(app: Flask) -> None:
         return response, status, {"Retry-After": str(RETRY_AFTER)}
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
+    def _unexpected(error: Exception) -> ResponseReturnValue:
         app.logger.exception("Unhandled error on %s", request.path)
         return render_error(InternalServerError.code)
 

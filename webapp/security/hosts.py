@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, Response, current_app, redirect, request
+from flask import Flask, current_app, redirect, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import SecurityError
+from werkzeug.wrappers import Response as BaseResponse
 
 #: Hosts answered when ``TRUSTED_HOSTS`` is not set: the local ``make serve`` and tests.
 DEFAULT_TRUSTED_HOSTS: tuple[str, ...] = ("localhost", "127.0.0.1")
@@ -71,16 +72,15 @@ def ensure_url_adapter() -> None:
     """Give the current request a URL adapter if it has none (its host was refused), bound
     to a placeholder server name: templates can then build the site's links, which are
     paths and never contain a host."""
-    ctx = request_ctx._get_current_object()
-    if ctx.url_adapter is None:
-        ctx.url_adapter = current_app.url_map.bind(
+    if request_ctx.url_adapter is None:
+        request_ctx.url_adapter = current_app.url_map.bind(
             "localhost",
             script_name=request.root_path or "/",
             url_scheme="https" if request.is_secure else "http",
         )
 
 
-def redirect_to_https() -> Response | None:
+def redirect_to_https() -> BaseResponse | None:
     """With ``FORCE_HTTPS``, a plain-HTTP request to a trusted host is redirected (308,
     method and body kept) to the same URL over HTTPS; None otherwise (a refused host gets
     its 400 instead, never a redirect)."""

@@ -48,12 +48,15 @@ class SecureErrorTask(ErrorTask):
     (HSTS when the request came over HTTPS, see :func:`_came_over_https`)."""
 
     def execute(self) -> None:
-        """waitress's :meth:`ErrorTask.execute` (3.0.2), with the security headers added
+        """Waitress's :meth:`ErrorTask.execute` (3.0.2), with the security headers added
         before the head is written (``write`` sends it)."""
-        error = self.request.error
-        status, headers, body = error.to_response(self.channel.server.adj.ident)
+        request: Any = self.request
+        status, headers, body = request.error.to_response(self.channel.server.adj.ident)
         self.status = status
-        self.response_headers.extend(apply_security_headers(headers, _came_over_https(self)))
+        self.response_headers = [
+            *self.response_headers,
+            *apply_security_headers(headers, _came_over_https(self)),
+        ]
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
