@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: serve test setup test-setup translations extract-messages update-catalogues \
-        compile-catalogues check-catalogues load-events build-brochures benchmark clean
+        compile-catalogues check-catalogues load-events build-brochures benchmark fuzz clean
 
 serve: setup
 	$(BIN)/iassist-serve
@@ -49,6 +49,10 @@ load-events: $(BIN)/.installed
 
 build-brochures: setup
 	$(FLASK) build-brochures
+
+# The seeded HTTP fuzzer (tools/fuzz.py) against a throwaway copy of the site.
+fuzz: setup
+	$(BIN)/python tools/fuzz.py --requests 10000
 
 benchmark: setup
 	$(BIN)/python tools/benchmark.py

@@ -90,7 +90,13 @@ class LiveServer:
             for channel in list(self.server._map.values()):
                 channel.close()
 
-        self.server.trigger.pull_trigger(close_all)
+        try:
+            self.server.trigger.pull_trigger(close_all)
+        except OSError:
+            # The loop already closed its trigger (poll() reported it gone) and ended:
+            # close what is left from here.
+            self.thread.join(timeout=5)
+            close_all()
         self.thread.join(timeout=5)
         self.server.task_dispatcher.shutdown()
 
