@@ -9,8 +9,8 @@ from http.client import HTTPResponse
 
 import pytest
 
-from conftest import LiveServer, make_app
-from webapp.config import settings_from_env
+from tests.conftest import LiveServer, make_app
+from webapp.config import ConfigError, check_settings, settings_from_env
 from webapp.security.hosts import parse_trusted_hosts
 
 LONG_LABEL = "a" * 64
@@ -135,12 +135,17 @@ def test_force_https_redirects_a_trusted_host_only(tmp_path):
 
 
 def test_trusted_hosts_setting(monkeypatch, tmp_path):
+    def checked():
+        return check_settings(settings_from_env(str(tmp_path)))["TRUSTED_HOSTS"]
+
     monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
-    assert settings_from_env(str(tmp_path))["TRUSTED_HOSTS"] == ["localhost", "127.0.0.1"]
+    assert checked() == ["localhost", "127.0.0.1"]
     monkeypatch.setenv("TRUSTED_HOSTS", "iassist.example.org, WWW.iassist.example.org .example.net")
-    assert settings_from_env(str(tmp_path))["TRUSTED_HOSTS"] == [
-        "iassist.example.org", "www.iassist.example.org", ".example.net"]
+    assert checked() == ["iassist.example.org", "www.iassist.example.org", ".example.net"]
     for bad in ["", " , ", "example.org:8000", "https://example.org", "[::1]", "a..b",
                 f"{LONG_LABEL}.org", "-a.org", "exa mple.org/x"]:
         with pytest.raises(ValueError, match="TRUSTED_HOSTS"):
             parse_trusted_hosts(bad)
+        monkeypatch.setenv("TRUSTED_HOSTS", bad)
+        with pytest.raises(ConfigError, match="TRUSTED_HOSTS="):
+            checked()

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from browser.conftest_brochures import brochure_site  # noqa: F401 - a fixture
-from conftest import LiveServer
-from observatory import score_response
+from tests.browser.conftest_brochures import brochure_site  # noqa: F401 - a fixture
+from tests.conftest import LiveServer
+from tests.observatory import score_response
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -100,7 +100,8 @@ KINDS = {
     "PDF download": ("/en/media/brochure-fr.pdf", "GET", {}, 200, False),
     "206 PDF range": ("/en/media/factsheet-de.pdf", "GET", {"Range": "bytes=0-99"}, 206, False),
     "416 PDF range": ("/en/media/factsheet-de.pdf", "GET", {"Range": "bytes=99999999-"}, 416,
-                      False),
+                      True),
+    "412 PDF If-Match": ("/en/media/factsheet-de.pdf", "GET", {"If-Match": '"nope"'}, 412, True),
     "static CSS": ("/static/css/site.css", "GET", {}, 200, False),
     "static script": ("/static/js/site.js", "GET", {}, 200, False),
     "static font": ("/static/fonts/source-sans-3-latin-400-normal.woff2", "GET", {}, 200, False),

@@ -360,9 +360,11 @@ def lock_for_load(session: Session) -> None:
     the changes are computed from what no one else can change any more.
 
     SQLite: ``BEGIN IMMEDIATE`` (https://sqlite.org/lang_transaction.html), waiting up to
-    the busy timeout. PostgreSQL: ``LOCK TABLE event, event_translation IN SHARE ROW
-    EXCLUSIVE MODE`` (conflicts with another load, not with readers), waiting up to
-    ``lock_timeout``. Other databases: no explicit lock.
+    the busy timeout; if the session's connection is already in a transaction (``reset-db``
+    loads inside its own, which holds the lock since its ``DROP TABLE``), that one is used.
+    PostgreSQL: ``LOCK TABLE event, event_translation IN SHARE ROW EXCLUSIVE MODE``
+    (conflicts with another load, not with readers), waiting up to ``lock_timeout``. Other
+    databases: no explicit lock.
 
     Raises:
         DatabaseBusyError: the lock was not granted in time.
@@ -372,9 +374,8 @@ def lock_for_load(session: Session) -> None:
     try:
         if backend == "sqlite":
             dbapi_connection: Any = connection.connection.dbapi_connection
-            if dbapi_connection is not None and dbapi_connection.in_transaction:
-                raise RuntimeError("lock_for_load needs a session with no transaction yet")
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            if dbapi_connection is None or not dbapi_connection.in_transaction:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
         elif backend == "postgresql":
             connection.execute(
                 text("LOCK TABLE event, event_translation IN SHARE ROW EXCLUSIVE MODE")

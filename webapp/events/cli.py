@@ -1,12 +1,11 @@
-"""Command-line interface: ``flask --app wsgi <command>``.
+"""Commands of the event domain: ``flask --app wsgi load-events``, and the bundled events
+as the store's data when ``reset-db`` rebuilds it (:func:`webapp.db.add_store_loader`).
 
-- ``init-db``: create the tables that do not exist yet.
 - ``load-events [--events FILE] [--translations FILE] [--dry-run] [--allow-removals]``:
   load the event data (all or nothing; prints what changed, or the file, row and field of
   the first bad value and exits with status 1). A load that would remove events lists
   them and refuses unless ``--allow-removals``; ``--dry-run`` prints the changes and
   writes nothing; a busy database is reported, nothing loaded.
-- ``translate extract|update|compile|check``: the translation workflow.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from flask import Flask
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from webapp.db import create_schema, get_engine
+from webapp.db import add_store_loader, create_schema, get_engine
 from webapp.errors import is_lock_error
 from webapp.events.loader import (
     EVENTS_FILE,
@@ -30,17 +29,9 @@ from webapp.events.loader import (
 
 
 def register_commands(app: Flask) -> None:
-    """Add the project's commands to ``app.cli``."""
-    register_translate_commands(app)
-    from webapp.brochures.cli import register_commands as register_brochure_commands
-
-    register_brochure_commands(app)
-
-    @app.cli.command("init-db")
-    def init_db() -> None:
-        """Create the database tables that do not exist yet."""
-        create_schema(app)
-        click.echo("Database ready: " + app.config["DATABASE_URL"].split("@")[-1])
+    """Add ``load-events`` to ``app.cli``, and register the bundled events as a store
+    loader of ``app`` (run by ``reset-db``)."""
+    add_store_loader(app, "Events loaded", load_events)
 
     @app.cli.command("load-events")
     @click.option(
@@ -97,44 +88,3 @@ def register_commands(app: Flask) -> None:
             click.echo(f"Dry run, nothing written: {report}")
         else:
             click.echo(f"Events loaded: {report}")
-
-
-def register_translate_commands(app: Flask) -> None:
-    """``flask translate extract|update|compile|check`` (see :mod:`webapp.catalogues`)."""
-    from webapp import catalogues
-
-    @app.cli.group("translate")
-    def translate() -> None:
-        """Translation workflow: extract, update, compile, check."""
-
-    @translate.command("extract")
-    def extract() -> None:
-        """Extract the messages into translations/messages.pot."""
-        click.echo(f"Template written: {catalogues.extract()}")
-
-    @translate.command("update")
-    def update() -> None:
-        """Extract, then merge new and changed messages into every catalogue."""
-        catalogues.update()
-
-    @translate.command("compile")
-    def compile_() -> None:
-        """Compile the catalogues to .mo files."""
-        catalogues.compile_catalogues()
-
-    @translate.command("check")
-    def check() -> None:
-        """Fail on untranslated, fuzzy, missing, stale or placeholder-breaking messages."""
-        failed = False
-        for report in catalogues.check_all():
-            click.echo(
-                f"{report.locale}: {report.messages} messages, {len(report.untranslated)} "
-                f"untranslated, {len(report.fuzzy)} fuzzy, {len(report.missing)} missing, "
-                f"{len(report.stale)} stale, {len(report.placeholder_errors)} placeholder errors"
-            )
-            for name in ("untranslated", "fuzzy", "missing", "stale", "placeholder_errors"):
-                for msgid in getattr(report, name)[:20]:
-                    click.echo(f"  {name}: {msgid!r}")
-            failed |= not report.ok
-        if failed:
-            raise click.ClickException("the catalogues are not complete")
