@@ -69,6 +69,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
 
     from webapp.brochures.views import bp as brochures_bp
+    from webapp.discovery.views import bp as discovery_bp
+    from webapp.events.feeds_views import bp as feeds_bp
     from webapp.events.views import bp as events_bp
     from webapp.pages.views import bp as pages_bp
     from webapp.pages.views import root_bp
@@ -76,6 +78,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(root_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(discovery_bp)
     app.register_blueprint(brochures_bp)
 
     from webapp.cli import register_commands

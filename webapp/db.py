@@ -62,9 +62,12 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 def create_schema(app: Flask | None = None) -> None:
-    """Create every table that does not exist yet (``CREATE TABLE IF NOT EXISTS``)."""
+    """Create every table that does not exist yet (``CREATE TABLE IF NOT EXISTS``), after
+    adding the columns a store made by an earlier release lacks
+    (:func:`webapp.events.models.add_missing_columns`)."""
     # Import the models so that their tables are in SQLModel.metadata.
     from webapp.brochures import models as _brochure_models  # noqa: F401
-    from webapp.events import models as _event_models  # noqa: F401
+    from webapp.events import models as _event_models
 
+    _event_models.add_missing_columns(get_engine(app))
     SQLModel.metadata.create_all(get_engine(app))

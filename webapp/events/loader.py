@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -249,18 +249,21 @@ def _translations(record: EventRecord) -> list[EventTranslation]:
 
 
 def sync_events(session: Session, records: list[EventRecord]) -> LoadReport:
-    """Make the store hold exactly ``records``, in one transaction.
+    """Make the store hold exactly ``records``, in one transaction. An added or changed
+    event gets the load's time as ``updated_at``; an unchanged one keeps its own.
 
     Raises:
         LoadError: the database rejected the data (a constraint); nothing was changed.
     """
     report = LoadReport()
+    # One timestamp for the whole load: what changed in it changed at the same moment.
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     try:
         existing = {e.slug: e for e in session.exec(select(Event)).all()}
         for record in records:
             event = existing.pop(record.values["slug"], None)
             if event is None:
-                event = Event(**record.values)
+                event = Event(**record.values, updated_at=now)
                 event.translations = _translations(record)
                 session.add(event)
                 report.added += 1
@@ -275,6 +278,7 @@ def sync_events(session: Session, records: list[EventRecord]) -> LoadReport:
                 setattr(event, k, record.values[k])
             if translations_changed:
                 event.translations = _translations(record)
+            event.updated_at = now
             report.updated += 1
         for event in existing.values():
             session.delete(event)

@@ -6,9 +6,20 @@ unknown, a two-letter country code, a unique slug. The indexes match the event b
 filters (year, kind × year, region × year).
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+    inspect,
+    text,
+)
+from sqlalchemy.engine import Engine
 from sqlmodel import Field, Relationship, SQLModel
 
 from webapp.events.codes import FORMATS, KINDS, REGION_LABELS, STATUSES
@@ -27,6 +38,10 @@ class Event(SQLModel, table=True):
     whether the event is upcoming or past is computed from the dates, see :meth:`timing`.
     ``number`` is the conference or workshop number where a source gives one (50 for
     "50th annual conference"). ``source_urls`` holds the sources, one URL per line.
+    ``updated_at`` is when a load last changed the event's facts or translations in this
+    store (UTC, whole seconds, naive as stored): calendars and feeds give it as their
+    ``DTSTAMP``/``LAST-MODIFIED``/``updated``, the sitemap as ``lastmod``, so they change
+    only when the data does, never with the time of the request.
     """
 
     __tablename__ = "event"
@@ -69,6 +84,7 @@ class Event(SQLModel, table=True):
     status: str = Field(max_length=16)
     url: str | None = Field(default=None, max_length=300)
     source_urls: str = Field(default="")
+    updated_at: datetime = Field(sa_column=Column(DateTime, nullable=False))
 
     translations: list["EventTranslation"] = Relationship(
         back_populates="event",
@@ -86,6 +102,11 @@ class Event(SQLModel, table=True):
         if self.start_date > today:
             return "upcoming"
         return "ongoing"
+
+    @property
+    def updated_utc(self) -> datetime:
+        """:attr:`updated_at` as an aware UTC datetime."""
+        return self.updated_at.replace(tzinfo=UTC)
 
     @property
     def sources(self) -> list[str]:
@@ -121,3 +142,23 @@ class EventTranslation(SQLModel, table=True):
     text: str = Field(max_length=500)
 
     event: Event | None = Relationship(back_populates="translations")
+
+
+def add_missing_columns(engine: Engine) -> None:
+    """Bring a store created before ``event.updated_at`` existed up to date: add the
+    column, set to the time of this upgrade for the events already there (it then changes
+    only when a load changes an event). ``create_all`` creates missing tables but never
+    alters existing ones, hence this step; a no-op on a current store.
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: the database refused the change.
+    """
+    inspector = inspect(engine)
+    if not inspector.has_table("event"):
+        return
+    if "updated_at" in {c["name"] for c in inspector.get_columns("event")}:
+        return
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE event ADD COLUMN updated_at TIMESTAMP"))
+        connection.execute(text("UPDATE event SET updated_at = :now"), {"now": now})

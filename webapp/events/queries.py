@@ -8,7 +8,7 @@ their year, after the dated events of that year.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
@@ -152,3 +152,17 @@ def next_annual_conference(session: Session, today: date) -> Event | None:
         .order_by(func.coalesce(Event.start_date, date(9999, 12, 31)))
         .limit(1)
     ).first()
+
+
+def count_undated(session: Session, flt: EventFilter) -> int:
+    """How many events matching ``flt`` have no known day (calendars leave them out)."""
+    statement = (
+        select(func.count()).select_from(Event).where(*_conditions(flt), Event.start_date.is_(None))
+    )
+    return session.exec(statement).one()
+
+
+def last_update(session: Session) -> datetime | None:
+    """When a load last changed any event (naive UTC, as stored), or None for an empty
+    store: the ``lastmod`` of pages that list events."""
+    return session.exec(select(func.max(Event.updated_at))).one()

@@ -22,7 +22,7 @@ from webapp.errors import bad_request
 from webapp.events.codes import KINDS, REGION_LABELS, events_count_label, region_codes
 from webapp.events.filters import EventFilter, FilterError
 from webapp.events.models import Event
-from webapp.events.queries import facet_counts, search_events
+from webapp.events.queries import count_undated, facet_counts, search_events
 from webapp.htmx import add_vary, render_fragment, wants_fragment
 from webapp.i18n import collation_key
 
@@ -84,6 +84,7 @@ def browse():
         "page_title": _page_title(flt),
         "count_label": events_count_label(results.total),
         "results_id": RESULTS_ID,
+        "undated": count_undated(session, flt),
     }
     if fragment:
         # The facet group the visitor is using is not swapped (its counts do not depend
