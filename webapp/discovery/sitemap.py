@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import url_for
 from lxml import etree
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from webapp.events.models import Event
 from webapp.events.queries import last_update
@@ -50,7 +50,7 @@ def site_pages(session: Session) -> list[SitemapPage]:
         SitemapPage("pages.conferences", lastmod=listed),
         SitemapPage("events.browse", lastmod=listed),
     ]
-    events = session.exec(select(Event).order_by(Event.year, Event.slug)).all()
+    events = session.exec(select(Event).order_by(col(Event.year), col(Event.slug))).all()
     pages += [SitemapPage("events.detail", {"slug": e.slug}, e.updated_utc) for e in events]
     return pages
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, Response, request, url_for
+from flask.sansio.blueprints import BlueprintSetupState
 
 from webapp.db import get_session
 from webapp.discovery.share import OG_LOCALES, SHARE_IMAGE
@@ -18,7 +19,8 @@ def _document(body: bytes, content_type: str) -> Response:
     response = Response(body, content_type=content_type)
     response.set_etag(hashlib.sha256(body).hexdigest())
     response.cache_control.no_cache = True
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @bp.get("/sitemap.xml")
@@ -37,6 +39,6 @@ def robots() -> Response:
 
 
 @bp.record_once
-def _template_globals(state) -> None:  # noqa: ANN001 - Flask's BlueprintSetupState
+def _template_globals(state: BlueprintSetupState) -> None:
     """The share image and Open Graph locales, for ``templates/base.html``."""
     state.app.jinja_env.globals.update(SHARE_IMAGE=SHARE_IMAGE, OG_LOCALES=OG_LOCALES)

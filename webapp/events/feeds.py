@@ -23,7 +23,7 @@ project's GUIDE §8):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from feedgen.feed import FeedGenerator
 from flask import url_for
@@ -68,10 +68,11 @@ def entry_id(event: Event) -> str:
 def calendar_events(events: Iterable[Event]) -> tuple[list[Event], list[Event]]:
     """Split ``events`` into (those with known days, in order of their first day then slug;
     those whose sources give no day, which calendars leave out)."""
-    dated, undated = [], []
+    dated: list[Event] = []
+    undated: list[Event] = []
     for event in events:
         (dated if event.start_date is not None else undated).append(event)
-    dated.sort(key=lambda e: (e.start_date, e.slug))
+    dated.sort(key=lambda e: (e.start_date or date.min, e.slug))
     return dated, undated
 
 
@@ -105,6 +106,8 @@ def _event_url(event: Event) -> str:
 
 
 def _calendar_event(event: Event) -> CalendarEvent:
+    if event.start_date is None or event.end_date is None:
+        raise ValueError(f"{event.slug}: no known day, no calendar entry")
     vevent = CalendarEvent()
     vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", event.updated_utc)

@@ -21,6 +21,7 @@ import hashlib
 from datetime import UTC
 
 from flask import Blueprint, Response, abort, request, url_for
+from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from sqlmodel import select
 
@@ -66,7 +67,8 @@ def _document(body: bytes, mimetype: str, filename: str | None = None) -> Respon
     response.cache_control.no_cache = True
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 def _filter_or_400() -> EventFilter | tuple[str, int]:
@@ -135,7 +137,7 @@ def event_calendar(slug: str) -> ResponseReturnValue:
 
 
 @bp.record_once
-def _template_globals(state) -> None:  # noqa: ANN001 - Flask's BlueprintSetupState
+def _template_globals(state: BlueprintSetupState) -> None:
     """JSON-LD and calendar URL helpers for templates."""
     state.app.jinja_env.globals.update(
         event_json_ld=lambda event: json_ld(event_data(event)),

@@ -92,7 +92,7 @@ def event_data(event: Event) -> dict[str, Any]:
         "organizer": ORGANIZER,
         "description": describe(event),
     }
-    if event.start_date is not None:
+    if event.start_date is not None and event.end_date is not None:
         data["startDate"] = event.start_date.isoformat()
         data["endDate"] = event.end_date.isoformat()
     if event.format:
