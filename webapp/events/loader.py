@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from webapp.events.codes import DATA_DIR, FORMATS, KINDS, STATUSES, country_regions
-from webapp.events.models import Event, EventTranslation
+from webapp.events.models import Event, EventTranslation, utc_now
 from webapp.i18n import DEFAULT_LOCALE, LOCALES
 
 EVENTS_FILE = DATA_DIR / "events.csv"
@@ -257,7 +257,7 @@ def sync_events(session: Session, records: list[EventRecord]) -> LoadReport:
     """
     report = LoadReport()
     # One timestamp for the whole load: what changed in it changed at the same moment.
-    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    now = utc_now()
     try:
         existing = {e.slug: e for e in session.exec(select(Event)).all()}
         for record in records:

@@ -8,6 +8,7 @@ filters (year, kind × year, region × year).
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -21,6 +22,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import expression
 from sqlmodel import Field, Relationship, SQLModel
 
 from webapp.events.codes import FORMATS, KINDS, REGION_LABELS, STATUSES
@@ -30,6 +33,32 @@ from webapp.events.timing import Timing, timing
 def _in(column: str, codes: Iterable[str]) -> str:
     """SQL ``column IN ('a', 'b')`` for a CHECK constraint over a code list."""
     return f"{column} IN ({', '.join(repr(c) for c in codes)})"
+
+
+class UtcNow(expression.FunctionElement):
+    """SQL for "now, in UTC, without time zone", the server-side default of
+    ``event.updated_at`` for rows written by plain SQL (SQLAlchemy's documented
+    ``utcnow`` recipe): SQLite's ``CURRENT_TIMESTAMP`` is already UTC; PostgreSQL's is
+    converted from the session's time zone."""
+
+    type = DateTime()
+    inherit_cache = True
+
+
+@compiles(UtcNow, "sqlite")
+def _utc_now_sqlite(element: UtcNow, compiler: Any, **kw: Any) -> str:
+    return "CURRENT_TIMESTAMP"
+
+
+@compiles(UtcNow, "postgresql")
+def _utc_now_postgresql(element: UtcNow, compiler: Any, **kw: Any) -> str:
+    return "TIMEZONE('utc', CURRENT_TIMESTAMP)"
+
+
+def utc_now() -> datetime:
+    """The current time in UTC to the second, naive (as the ``event.updated_at`` column
+    stores it): the moment a change is written to the store."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 class Event(SQLModel, table=True):
@@ -42,7 +71,8 @@ class Event(SQLModel, table=True):
     ``number`` is the conference or workshop number where a source gives one (50 for
     "50th annual conference"). ``source_urls`` holds the sources, one URL per line.
     ``updated_at`` is when a load last changed the event's facts or translations in this
-    store (UTC, whole seconds, naive as stored): calendars and feeds give it as their
+    store (UTC, whole seconds, naive as stored; an event added some other way gets the
+    time it is added): calendars and feeds give it as their
     ``DTSTAMP``/``LAST-MODIFIED``/``updated``, the sitemap as ``lastmod``, so they change
     only when the data does, never with the time of the request.
     """
@@ -87,7 +117,10 @@ class Event(SQLModel, table=True):
     status: str = Field(max_length=16)
     url: str | None = Field(default=None, max_length=300)
     source_urls: str = Field(default="")
-    updated_at: datetime = Field(sa_column=Column(DateTime, nullable=False))
+    updated_at: datetime = Field(
+        default_factory=utc_now,
+        sa_column=Column(DateTime, nullable=False, server_default=UtcNow()),
+    )
 
     translations: list["EventTranslation"] = Relationship(
         back_populates="event",
@@ -157,7 +190,7 @@ def add_missing_columns(engine: Engine) -> None:
         return
     if "updated_at" in {c["name"] for c in inspector.get_columns("event")}:
         return
-    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    now = utc_now()
     with engine.begin() as connection:
         connection.execute(text("ALTER TABLE event ADD COLUMN updated_at TIMESTAMP"))
         connection.execute(text("UPDATE event SET updated_at = :now"), {"now": now})
