@@ -98,11 +98,7 @@ def _close_session(_exc: BaseException | None) -> None:
 def create_schema(app: Flask | None = None) -> None:
     """Create every table that does not exist yet (``CREATE TABLE IF NOT EXISTS``); an
     existing table is left as it is, even if its model has changed (see
-    :func:`rebuild_store`), except for the columns added since the first release, which
-    are added in place (:func:`webapp.events.models.add_missing_columns`)."""
-    from webapp.events.models import add_missing_columns
-
-    add_missing_columns(get_engine(app))
+    :func:`rebuild_store`)."""
     SQLModel.metadata.create_all(get_engine(app))
 
 

@@ -18,10 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     UniqueConstraint,
-    inspect,
-    text,
 )
-from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import expression
 from sqlmodel import Field, Relationship, SQLModel
@@ -174,23 +171,3 @@ class EventTranslation(SQLModel, table=True):
     text: str = Field(max_length=500)
 
     event: Event | None = Relationship(back_populates="translations")
-
-
-def add_missing_columns(engine: Engine) -> None:
-    """Bring a store created before ``event.updated_at`` existed up to date: add the
-    column, set to the time of this upgrade for the events already there (it then changes
-    only when a load changes an event). ``create_all`` creates missing tables but never
-    alters existing ones, hence this step; a no-op on a current store.
-
-    Raises:
-        sqlalchemy.exc.SQLAlchemyError: the database refused the change.
-    """
-    inspector = inspect(engine)
-    if not inspector.has_table("event"):
-        return
-    if "updated_at" in {c["name"] for c in inspector.get_columns("event")}:
-        return
-    now = utc_now()
-    with engine.begin() as connection:
-        connection.execute(text("ALTER TABLE event ADD COLUMN updated_at TIMESTAMP"))
-        connection.execute(text("UPDATE event SET updated_at = :now"), {"now": now})
