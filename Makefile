@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: serve test setup test-setup translations extract-messages update-catalogues \
-        compile-catalogues check-catalogues load-events build-brochures benchmark fuzz clean
+        compile-catalogues check-catalogues load-events reset-db build-brochures benchmark fuzz clean
 
 serve: setup
 	$(BIN)/iassist-serve
@@ -46,6 +46,10 @@ check-catalogues: $(BIN)/.installed
 # LOAD_ARGS: e.g. --dry-run (print the changes, write nothing), --allow-removals.
 load-events: $(BIN)/.installed
 	$(FLASK) load-events $(LOAD_ARGS)
+
+# After a change of the models: rebuild the store from the bundled data (all or nothing).
+reset-db: $(BIN)/.installed
+	$(FLASK) reset-db
 
 build-brochures: setup
 	$(FLASK) build-brochures

@@ -106,6 +106,13 @@ KINDS = {
     "static script": ("/static/js/site.js", "GET", {}, 200, False),
     "static font": ("/static/fonts/source-sans-3-latin-400-normal.woff2", "GET", {}, 200, False),
     "static 404": ("/static/js/nothing.js", "GET", {}, 404, True),
+    "iCalendar of the events": ("/fr/events/calendar.ics?type=regional_workshop", "GET", {}, 200,
+                                False),
+    "iCalendar of one event": ("/en/events/2025-conference-bristol/calendar.ics", "GET", {}, 200,
+                               False),
+    "Atom feed": ("/de/events/feed.atom", "GET", {}, 200, False),
+    "sitemap": ("/sitemap.xml", "GET", {}, 200, False),
+    "robots.txt": ("/robots.txt", "GET", {}, 200, False),
 }
 
 
@@ -177,9 +184,10 @@ def sri(path: Path) -> str:
     return "sha384-" + base64.b64encode(hashlib.sha384(path.read_bytes()).digest()).decode()
 
 
-def test_every_script_has_the_integrity_of_its_file(client):
-    page = client.get("/en/events/").get_data(as_text=True)
-    scripts = re.findall(r"<script\b[^>]*>", page)
+@pytest.mark.parametrize("path", ["/en/events/", "/fr/events/2025-conference-bristol/"])
+def test_every_script_has_the_integrity_of_its_file(client, path):
+    page = client.get(path).get_data(as_text=True)
+    scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", page)
     assert len(scripts) == 2
     for tag in scripts:
         src = re.search(r'src="([^"]+)"', tag).group(1)

@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from webapp.events.codes import DATA_DIR, FORMATS, KINDS, STATUSES, country_regions
-from webapp.events.models import Event, EventTranslation
+from webapp.events.models import Event, EventTranslation, utc_now
 from webapp.i18n import DEFAULT_LOCALE, LOCALES
 
 EVENTS_FILE = DATA_DIR / "events.csv"
@@ -403,7 +403,8 @@ def sync_events(
     file: str = EVENTS_FILE.name,
 ) -> LoadReport:
     """Make the store hold exactly ``records``, in one transaction, under the write lock
-    (:func:`lock_for_load`).
+    (:func:`lock_for_load`). An added or changed event gets the load's time as
+    ``updated_at``; an unchanged one keeps its own.
 
     Args:
         session: a session with no transaction open yet.
@@ -417,12 +418,14 @@ def sync_events(
         What changed (or would change, ``written`` False for a dry run).
 
     Raises:
-        RemovalsRefusedError: events would be removed and ``allow_removals`` is False (not for a
-            dry run, whose report lists them); nothing changed.
+        RemovalsRefusedError: events would be removed and ``allow_removals`` is False (not
+            for a dry run, whose report lists them); nothing changed.
         DatabaseBusyError: the write lock was not granted within the busy timeout.
         LoadError: the database rejected the data (a constraint); nothing changed.
     """
     report = LoadReport(written=not dry_run)
+    # One timestamp for the whole load: what changed in it changed at the same moment.
+    now = utc_now()
     try:
         if not dry_run:
             lock_for_load(session)
@@ -440,7 +443,7 @@ def sync_events(
                 report.added += 1
                 report.added_slugs.append(record.values["slug"])
                 if not dry_run:
-                    event = Event(**record.values)
+                    event = Event(**record.values, updated_at=now)
                     event.translations = _translations(record)
                     session.add(event)
                 continue
@@ -454,6 +457,7 @@ def sync_events(
                 for k in EVENT_FIELDS:
                     setattr(event, k, record.values[k])
                 _sync_translations(event, record.translations)
+                event.updated_at = now
         if dry_run:
             session.rollback()
             return report
