@@ -10,7 +10,8 @@ Two parts:
   briefly) and ``Vary: Accept-Encoding`` on every compressible response.
 - :class:`ResponseCache` (WSGI, in front of Flask) behaves as a private HTTP cache of this
   process: it keeps each ``public`` 200 response that sets no cookie, under (today's
-  date, path and query, the values of the request headers its ``Vary`` names), at the
+  date, scheme, host, path and query, the values of the request headers its ``Vary``
+  names), at the
   current data version (:mod:`webapp.memo`: a load empties it in every process within
   :data:`webapp.db.VERSION_CHECK_INTERVAL`), and answers a repeated request without
   entering Flask. It also answers ``If-None-Match`` with 304 and compresses text bodies
@@ -140,8 +141,13 @@ class ResponseCache:
         ):
             return self.wsgi_app(environ, start_response)
         size = self.app.config["RESPONSE_CACHE_SIZE"]
+        # Pages hold absolute links (canonical, feeds): the host and scheme are part of
+        # the key, so a Host the app refuses (400, never kept) is never answered here.
         key = (
             self.app.config.get("IASSIST_TODAY") or date.today(),
+            environ.get("wsgi.url_scheme", ""),
+            environ.get("HTTP_HOST", ""),
+            environ.get("SCRIPT_NAME", ""),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
         )

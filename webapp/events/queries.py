@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from sqlalchemy import ColumnElement, Integer, bindparam, func, or_
@@ -215,13 +215,28 @@ def search_events(
     return EventPage(ids, total, flt.page, pages, per_page)
 
 
+def first_events(session: Session, flt: EventFilter, today: date, limit: int) -> list[Event]:
+    """The first ``limit`` events matching ``flt`` (page 1 of ``limit`` results), in the
+    browser's order, with their translations: for calendars and feeds."""
+    from webapp.events.counts import count_rows
+
+    rows = count_rows(session)
+    _facets, total = facet_counts(rows, flt, (), ())
+    page = search_events(session, flt.with_page(1), today, limit, total, rows)
+    found = events_by_id(session, page.ids)
+    return [found[i] for i in page.ids if i in found]
+
+
 def events_by_id(session: Session, ids: Iterable[int]) -> dict[int, Event]:
     """The events with these ids (with their translations), by id; one query."""
     wanted = list(ids)
-    if not wanted:
-        return {}
-    found = session.exec(select(Event).where(col(Event.id).in_(wanted))).all()
-    return {event.id: event for event in found if event.id is not None}
+    found: dict[int, Event] = {}
+    for first in range(0, len(wanted), 500):  # SQL drivers bound the number of parameters
+        chunk = wanted[first : first + 500]
+        for event in session.exec(select(Event).where(col(Event.id).in_(chunk))).all():
+            if event.id is not None:
+                found[event.id] = event
+    return found
 
 
 def facet_counts(
@@ -302,3 +317,19 @@ def next_annual_conference(session: Session, today: date) -> Event | None:
         .order_by(func.coalesce(Event.start_date, LAST_DAY))
         .limit(1)
     ).first()
+
+
+def count_undated(session: Session, flt: EventFilter) -> int:
+    """How many events matching ``flt`` have no known day (calendars leave them out)."""
+    statement = (
+        select(func.count())
+        .select_from(Event)
+        .where(*_conditions(flt), col(Event.start_date).is_(None))
+    )
+    return session.exec(statement).one()
+
+
+def last_update(session: Session) -> datetime | None:
+    """When a load last changed any event (naive UTC, as stored), or None for an empty
+    store: the ``lastmod`` of pages that list events."""
+    return session.exec(select(func.max(Event.updated_at))).one()

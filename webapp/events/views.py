@@ -28,7 +28,13 @@ from webapp.events.counts import count_rows
 from webapp.events.display import event_cards
 from webapp.events.filters import EventFilter, FilterError
 from webapp.events.models import Event
-from webapp.events.queries import Facets, events_by_id, facet_counts, search_events
+from webapp.events.queries import (
+    Facets,
+    count_undated,
+    events_by_id,
+    facet_counts,
+    search_events,
+)
 from webapp.htmx import add_vary, push_url, render_fragment, trigger_id, wants_fragment
 from webapp.i18n import collation_key, current_locale
 from webapp.memo import memoize
@@ -136,6 +142,7 @@ def browse() -> ResponseReturnValue:
         "count_label": events_count_label(results.total),
         "results_id": RESULTS_ID,
         "page_links": page_links(results.page, results.pages),
+        "undated": memoize("undated_counts", flt.with_page(1), lambda: count_undated(session, flt)),
         # The language switcher links to this view with these arguments (see
         # webapp.i18n.url_for_locale).
         "canonical_args": canonical_args,
