@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from webapp.assets import asset_url
 from webapp.brochures.media import documents_for_media
 from webapp.clock import today
 from webapp.db import get_session
@@ -56,9 +55,9 @@ def choose_language(chosen: str) -> ResponseReturnValue:
 
 @root_bp.get("/favicon.ico")
 def favicon() -> ResponseReturnValue:
-    """Browsers that ask for ``/favicon.ico`` get the site's SVG icon (302: its hashed
-    name changes with its content)."""
-    return redirect(asset_url("img/favicon.svg"), 302)
+    """Browsers that ask for ``/favicon.ico`` get the site's SVG icon (301, to its plain
+    name, which stays when its content changes)."""
+    return redirect(url_for("static", filename="img/favicon.svg"), 301)
 
 
 @bp.get("/")
