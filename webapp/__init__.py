@@ -69,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
 
     from webapp.brochures.views import bp as brochures_bp
+    from webapp.brochures.views import previews_bp
     from webapp.events.views import bp as events_bp
     from webapp.pages.views import bp as pages_bp
     from webapp.pages.views import root_bp
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(brochures_bp)
+    app.register_blueprint(previews_bp)
 
     from webapp.cli import register_commands
 

@@ -41,10 +41,10 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
         - ``IASSIST_TODAY`` (date | None): the date the site takes as today (upcoming vs.
           past); None means the real date. For tests and demonstrations.
         - ``EVENTS_PER_PAGE`` (int): results per page of the event browser, default 20.
-        - ``BROCHURE_DIR`` (str): where generated brochure PDFs are written.
-        - ``OFFICIAL_BROCHURE_DIR`` (str): where official PDFs supplied by the association
-          are placed (``<kind>-<locale>.pdf`` or ``<locale>.pdf`` for the brochure); they
-          replace the generated ones.
+        - ``OFFICIAL_BROCHURE_DIR`` (str): where the association may place newer printed
+          editions (``<kind>-<locale>.pdf``, or ``<locale>.pdf`` for the brochure); each
+          becomes another printed edition beside the bundled ones and the current
+          generated edition (:mod:`webapp.brochures.printed`).
         - ``FORCE_HTTPS`` (bool): redirect to HTTPS and send HSTS, default off (waitress
           serves plain HTTP on loopback; turn on behind a TLS proxy).
 
@@ -58,7 +58,6 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
         ),
         "IASSIST_TODAY": _today_from_env(env.get("IASSIST_TODAY")),
         "EVENTS_PER_PAGE": int(env.get("EVENTS_PER_PAGE", "20")),
-        "BROCHURE_DIR": env.get("BROCHURE_DIR", str(Path(instance_path) / "generated")),
         "OFFICIAL_BROCHURE_DIR": env.get(
             "OFFICIAL_BROCHURE_DIR", str(Path(instance_path) / "brochures")
         ),

@@ -1,7 +1,8 @@
 """``iassist-serve``: prepare the store and serve the site with waitress.
 
 On start: create missing tables, load the bundled event data if the store has no event
-yet, build the brochure PDFs that are missing or stale, then serve ``wsgi.app`` on
+yet, load the printed brochure editions and build the current ones that are missing or
+stale, then serve ``wsgi.app`` on
 ``HOST:PORT`` (default 127.0.0.1:8000) with ``THREADS`` threads; see
 :func:`webapp.config.serve_settings`.
 """
@@ -14,7 +15,7 @@ from sqlmodel import Session, func, select
 from waitress import serve
 
 from webapp import create_app
-from webapp.brochures.build import BrochureError, build_missing
+from webapp.brochures.store import BrochureError, build_missing
 from webapp.config import serve_settings
 from webapp.db import create_schema, get_engine
 from webapp.events.loader import load_events
@@ -23,7 +24,7 @@ from webapp.events.models import Event
 
 def prepare(app) -> None:
     """Create the schema, load the bundled events on first run, and build the brochure
-    PDFs that are missing or stale (:func:`webapp.brochures.build.build_missing`; a
+    PDFs that are missing or stale (:func:`webapp.brochures.store.build_missing`; a
     failure is logged, the site still starts).
 
     Raises:
@@ -37,9 +38,9 @@ def prepare(app) -> None:
     try:
         for result in build_missing(app):
             app.logger.info(
-                "Brochure %s-%s: %s (%s bytes, %s pages)",
-                result.kind,
-                result.locale,
+                "Brochure %s (%s): %s (%s bytes, %s pages)",
+                result.name,
+                result.source,
                 result.action,
                 result.size,
                 result.pages,
