@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from conftest import clone_site
+from tests.conftest import clone_site
 from webapp.brochures import store
 from webapp.brochures.models import Edition, PdfFile
 from webapp.brochures.store import build_missing, plan, source_files, wait_for_refresh

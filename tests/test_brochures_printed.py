@@ -20,7 +20,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from sqlmodel import Session, select
 
-from conftest import clone_site, make_app
+from tests.conftest import clone_site, make_app
 from webapp.brochures.models import Edition, PdfFile
 from webapp.brochures.printed import MANIFEST, PRINTED_DIR, PrintedEditionError, read_manifest
 from webapp.brochures.store import BrochureError, build_missing, plan, sync_printed

@@ -14,6 +14,7 @@ is published, so none is drawn).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import format_percent
@@ -84,7 +85,9 @@ class Slice:
         return share_text(self.share, self.wording)
 
 
-def pie_slices(shares: tuple = MEMBERS_BY_REGION, radius: float = 90.0) -> list[Slice]:
+def pie_slices(
+    shares: Sequence[tuple[str, object, int, str]] = MEMBERS_BY_REGION, radius: float = 90.0
+) -> list[Slice]:
     """SVG paths of a pie chart of ``shares`` (rows as in :data:`MEMBERS_BY_REGION`,
     percentages summing to 100), clockwise from 12 o'clock, coloured from
     :data:`SLICE_COLOURS`.

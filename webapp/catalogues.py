@@ -14,6 +14,8 @@ the Makefile):
 - ``check``: fail on any untranslated or fuzzy message, a catalogue older than the code
   and templates (a message the code uses that the catalogue lacks, or one it holds that
   the code no longer uses), or a translation that drops or adds a format placeholder.
+
+:func:`register_commands` adds them to the app's CLI.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
 from babel import Locale
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po, write_po
+from flask import Flask
 
 from webapp.config import PROJECT_ROOT
 from webapp.i18n import DEFAULT_LOCALE, LOCALES
@@ -110,9 +115,7 @@ def _set_header(path: Path, locale: str | None = None) -> None:
         catalogue.last_translator = TRANSLATION_TEAM
         catalogue.language_team = TRANSLATION_TEAM
     with path.open("wb") as fh:
-        write_po(
-            fh, catalogue, width=None, sort_output=True, omit_header=False, ignore_obsolete=True
-        )
+        write_po(fh, catalogue, width=0, sort_output=True, omit_header=False, ignore_obsolete=True)
 
 
 def update() -> None:
@@ -161,12 +164,13 @@ class CatalogueReport:
 
     @property
     def ok(self) -> bool:
+        """True when nothing is untranslated, fuzzy, missing, stale or broken."""
         return not (
             self.untranslated or self.fuzzy or self.missing or self.stale or self.placeholder_errors
         )
 
 
-def _key(message) -> str:
+def _key(message: Message) -> str:
     return message.id if isinstance(message.id, str) else message.id[0]
 
 
@@ -201,10 +205,10 @@ def check_catalogue(locale: str, template_text: str) -> CatalogueReport:
             report.untranslated.append(key)
             continue
         ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
-        expected = _placeholders(ids[-1])
+        expected = _placeholders(ids[-1] or "")
         for s in strings:
             # A plural form may leave the number out ("un événement"), nothing else.
-            got = _placeholders(s)
+            got = _placeholders(s or "")
             if got != expected and not (len(ids) > 1 and set(got) <= set(expected)):
                 report.placeholder_errors.append(key)
                 break
@@ -221,3 +225,43 @@ def check_all() -> list[CatalogueReport]:
     return [
         check_catalogue(locale, template_text) for locale in LOCALES if locale != DEFAULT_LOCALE
     ]
+
+
+def register_commands(app: Flask) -> None:
+    """Add ``flask translate extract|update|compile|check`` to ``app.cli``."""
+
+    @app.cli.group("translate")
+    def translate() -> None:
+        """Translation workflow: extract, update, compile, check."""
+
+    @translate.command("extract")
+    def extract_command() -> None:
+        """Extract the messages into translations/messages.pot."""
+        click.echo(f"Template written: {extract()}")
+
+    @translate.command("update")
+    def update_command() -> None:
+        """Extract, then merge new and changed messages into every catalogue."""
+        update()
+
+    @translate.command("compile")
+    def compile_command() -> None:
+        """Compile the catalogues to .mo files."""
+        compile_catalogues()
+
+    @translate.command("check")
+    def check_command() -> None:
+        """Fail on untranslated, fuzzy, missing, stale or placeholder-breaking messages."""
+        failed = False
+        for report in check_all():
+            click.echo(
+                f"{report.locale}: {report.messages} messages, {len(report.untranslated)} "
+                f"untranslated, {len(report.fuzzy)} fuzzy, {len(report.missing)} missing, "
+                f"{len(report.stale)} stale, {len(report.placeholder_errors)} placeholder errors"
+            )
+            for name in ("untranslated", "fuzzy", "missing", "stale", "placeholder_errors"):
+                for msgid in getattr(report, name)[:20]:
+                    click.echo(f"  {name}: {msgid!r}")
+            failed |= not report.ok
+        if failed:
+            raise click.ClickException("the catalogues are not complete")

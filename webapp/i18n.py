@@ -10,15 +10,19 @@ Babel's CLDR data in the page's locale.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any, Literal
 
 from babel import Locale
 from babel.dates import format_interval
 from babel.lists import format_list as babel_format_list
-from flask import Flask, g, request, url_for
+from flask import Flask, Response, g, request, url_for
 from flask_babel import Babel, get_locale
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
+
+from webapp.htmx import is_htmx_request
 
 #: The five languages of the association's printed brochure, English first (the default).
 LOCALES: tuple[str, ...] = ("en", "fr", "de", "pt", "es")
@@ -26,6 +30,10 @@ DEFAULT_LOCALE = "en"
 #: Cookie that remembers the language a visitor chose (no tracking: only the locale code).
 LOCALE_COOKIE = "locale"
 LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600  # seconds
+#: The list styles of :func:`babel.lists.format_list`.
+ListStyle = Literal[
+    "standard", "standard-short", "or", "or-short", "unit", "unit-short", "unit-narrow"
+]
 
 
 class LocaleConverter(BaseConverter):
@@ -37,7 +45,7 @@ class LocaleConverter(BaseConverter):
 def language_name(code: str) -> str:
     """The language ``code`` named in itself, capitalised as in a language menu
     (``"fr"`` -> ``"Français"``), from CLDR."""
-    name = Locale.parse(code).get_display_name(code)
+    name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
 
 
@@ -58,6 +66,17 @@ def current_locale() -> str:
     return g.locale
 
 
+def adopt_path_locale() -> None:
+    """For a request that matched no route (an error page), take the locale from the
+    path's first segment when it is one of :data:`LOCALES` (``/fr/nowhere`` is answered
+    in French); otherwise the locale is negotiated as for ``/``. No effect once the
+    request has a locale."""
+    if "locale" not in g:
+        first = request.path.strip("/").split("/", 1)[0]
+        if first in LOCALES:
+            g.locale = first
+
+
 def format_date_range(start: date | None, end: date | None) -> str | None:
     """A date range in the page's locale through CLDR's interval formats (skeleton
     ``yMMMd``): ``"3–6 juin 2025"`` in French. None when the dates are unknown."""
@@ -74,7 +93,7 @@ def country_name(code: str | None) -> str | None:
     return get_locale().territories.get(code.upper(), code.upper())
 
 
-def format_list(items, style: str = "standard") -> Markup:
+def format_list(items: Iterable[str], style: ListStyle = "standard") -> Markup:
     """``items`` (an iterable of str or Markup) joined by the page's locale's CLDR list
     pattern (``style`` as in :func:`babel.lists.format_list`): ``"A, B et C"`` in French.
     Plain strings are HTML-escaped, so the result is safe in a template."""
@@ -91,13 +110,21 @@ def collation_key(text: str) -> tuple[str, str]:
     return (base.casefold(), text)
 
 
-def url_for_locale(code: str) -> str:
-    """The current page's URL in locale ``code``, with the same path and query string
-    (the view's canonical query parameters when it set ``g.canonical_args``)."""
-    args = dict(request.view_args or {})
+def url_for_locale(code: str, query: Mapping[str, str] | None = None) -> str:
+    """The current page's URL in locale ``code``, with the same path and either ``query``
+    (a view's canonical query parameters, passed by the template) or else the request's
+    own query string. Only for a request that matched a route with a locale.
+
+    Raises:
+        RuntimeError: the request matched no route.
+    """
+    if request.endpoint is None:
+        raise RuntimeError("url_for_locale needs a request that matched a route")
+    args: dict[str, Any] = dict(request.view_args or {})
     args["lang_code"] = code
-    if "canonical_args" in g:
-        return url_for(request.endpoint, **args, **g.canonical_args)
+    if query is not None:
+        args.update(query)
+        return url_for(request.endpoint, **args)
     url = url_for(request.endpoint, **args)
     if request.query_string:
         url += "?" + request.query_string.decode("utf-8", "replace")
@@ -119,7 +146,7 @@ def _add_locale(endpoint: str, values: dict) -> None:
         values["lang_code"] = current_locale()
 
 
-def _content_language(response):
+def _content_language(response: Response) -> Response:
     """``Content-Language`` on every localized response that has none yet (the page's
     locale); and remember the language of a
     page the visitor opened (not an htmx fragment) in the :data:`LOCALE_COOKIE`, so that
@@ -131,7 +158,7 @@ def _content_language(response):
         g.get("locale_from_url")
         and response.status_code == 200
         and response.mimetype == "text/html"
-        and request.headers.get("HX-Request") != "true"
+        and not is_htmx_request()
         and request.cookies.get(LOCALE_COOKIE) != g.locale
     ):
         response.set_cookie(
@@ -173,25 +200,21 @@ def init_app(app: Flask) -> None:
     )
 
 
-#: Grammatical gender of the nouns the site composes ordinals with, per locale
-#: ("conference" is feminine in French, Portuguese and Spanish; "workshop" masculine).
-ORDINAL_GENDER = {
-    "annual_conference": {"fr": "f", "pt": "f", "es": "f"},
-    "regional_workshop": {"fr": "m", "pt": "m", "es": "m"},
-}
+#: Grammatical gender of the noun an ordinal agrees with: masculine or feminine.
+Gender = Literal["m", "f"]
 _EN_SUFFIX = {"one": "st", "two": "nd", "few": "rd", "other": "th"}
 
 
-def format_ordinal(number: int, noun_kind: str, locale: str | None = None) -> str:
+def format_ordinal(number: int, gender: Gender = "m", locale: str | None = None) -> str:
     """``number`` as an ordinal numeral in ``locale`` (default: the page's), agreeing with
-    the gender of the noun of ``noun_kind`` (an event kind code).
+    a noun of ``gender`` (which noun, and its gender, is the caller's business: see
+    :data:`webapp.events.codes.KIND_NOUN_GENDER`).
 
     Rules: English by CLDR's ordinal plural categories (1st, 2nd, 3rd, 11th, 50th);
     French 1er/1re then 50e (Imprimerie nationale); German 50.; Portuguese 50.º/50.ª;
     Spanish 50.º/50.ª with the apocopated 1.er and 3.er before a masculine noun (RAE).
     """
     code = locale or str(get_locale())
-    gender = ORDINAL_GENDER.get(noun_kind, {}).get(code, "m")
     if code == "en":
         return f"{number}{_EN_SUFFIX[Locale.parse('en').ordinal_form(number)]}"
     if code == "fr":

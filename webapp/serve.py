@@ -1,8 +1,9 @@
 """``iassist-serve``: prepare the store and serve the site with waitress.
 
-On start: create missing tables, load the bundled event data if the store has no event
-yet, load the printed brochure editions and build the current ones that are missing or
-stale, then serve ``wsgi.app`` on
+On start: check the settings (a bad one stops the start with its message, exit status
+1), create missing tables, load the bundled event data if the store has no event
+yet, load the printed brochure editions and build the current ones that are missing
+or stale, then serve ``wsgi.app`` on
 ``HOST:PORT`` (default 127.0.0.1:8000) with ``THREADS`` threads; see
 :func:`webapp.config.serve_settings`.
 """
@@ -11,18 +12,19 @@ from __future__ import annotations
 
 import logging
 
+from flask import Flask
 from sqlmodel import Session, func, select
 from waitress import serve
 
 from webapp import create_app
 from webapp.brochures.store import BrochureError, build_missing
-from webapp.config import serve_settings
+from webapp.config import ConfigError, serve_settings
 from webapp.db import create_schema, get_engine
 from webapp.events.loader import load_events
 from webapp.events.models import Event
 
 
-def prepare(app) -> None:
+def prepare(app: Flask) -> None:
     """Create the schema, load the bundled events on first run, and build the brochure
     PDFs that are missing or stale (:func:`webapp.brochures.store.build_missing`; a
     failure is logged, the site still starts).
@@ -57,9 +59,12 @@ def main() -> None:
     # WeasyPrint reports each layout step at INFO; its warnings (missing glyphs, bad CSS)
     # still show.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    app = create_app()
+    try:
+        settings = serve_settings()
+        app = create_app()
+    except ConfigError as error:
+        raise SystemExit(f"Configuration error: {error}") from None
     prepare(app)
-    settings = serve_settings()
     logging.getLogger("waitress").info(
         "IASSIST site on http://%s:%s/", settings["host"], settings["port"]
     )

@@ -122,8 +122,22 @@ def conference_facts(event: Event | None) -> dict[str, Any] | None:
     """The facts of ``event`` a document prints (for :func:`inputs_digest`), or None."""
     if event is None:
         return None
-    names = ("slug", "kind", "year", "start_date", "end_date", "number", "title", "theme")
-    names += ("city", "region_or_state", "country_code", "format", "status", "url")
+    names = (
+        "slug",
+        "kind",
+        "year",
+        "start_date",
+        "end_date",
+        "number",
+        "title",
+        "theme",
+        "city",
+        "region_or_state",
+        "country_code",
+        "format",
+        "status",
+        "url",
+    )
     facts: dict[str, Any] = {name: getattr(event, name) for name in names}
     facts["translations"] = sorted((t.locale, t.field, t.text) for t in event.translations)
     return facts

@@ -24,6 +24,7 @@ from datetime import UTC
 
 from babel import Locale
 from flask import Blueprint, abort, current_app, request, send_file, send_from_directory
+from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, pgettext
 from sqlmodel import select
@@ -67,16 +68,16 @@ class PreviewNameConverter(BaseConverter):
 
 
 @bp.record_once
-def _register_converters(state: object) -> None:
+def _register_converters(state: BlueprintSetupState) -> None:
     # Before the blueprint's rules are added (record_once runs in order of recording).
-    converters = state.app.url_map.converters  # type: ignore[attr-defined]
+    converters = state.app.url_map.converters
     converters.setdefault("doc_kind", DocumentKindConverter)
     converters.setdefault("edition_month", EditionMonthConverter)
 
 
 @previews_bp.record_once
-def _register_preview_converter(state: object) -> None:
-    state.app.url_map.converters.setdefault("preview_name", PreviewNameConverter)  # type: ignore[attr-defined]
+def _register_preview_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters.setdefault("preview_name", PreviewNameConverter)
 
 
 def kind_word(kind: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 
 from webapp.association import ASSOCIATION_SITE, pie_slices
 from webapp.brochures.media import documents_for_media
@@ -18,8 +19,9 @@ from webapp.i18n import current_locale, negotiate_locale
 bp = Blueprint("pages", __name__, url_prefix="/<locale:lang_code>")
 root_bp = Blueprint("root", __name__)
 
+
 @root_bp.get("/")
-def root():
+def root() -> ResponseReturnValue:
     """``/``: redirect (302) to the home page in the remembered or negotiated locale;
     ``Vary: Accept-Language, Cookie``."""
     response = redirect(url_for("pages.home", lang_code=negotiate_locale()))
@@ -28,13 +30,13 @@ def root():
 
 
 @root_bp.get("/favicon.ico")
-def favicon():
+def favicon() -> ResponseReturnValue:
     """Browsers that ask for ``/favicon.ico`` get the site's SVG icon (301)."""
     return redirect(url_for("static", filename="img/favicon.svg"), 301)
 
 
 @bp.get("/")
-def home():
+def home() -> ResponseReturnValue:
     """Home: who IASSIST is, the next annual conference, the ways in."""
     session = get_session()
     return render_template(
@@ -46,7 +48,7 @@ def home():
 
 
 @bp.get("/about/")
-def about():
+def about() -> ResponseReturnValue:
     """About: the content of the association's About page (seed 000), with the brochure
     and factsheet downloads (:func:`webapp.brochures.media.documents_for_media`)."""
     return render_template(
@@ -58,7 +60,7 @@ def about():
 
 
 @bp.get("/conferences/")
-def conferences():
+def conferences() -> ResponseReturnValue:
     """Conferences: the annual conference text (seed 002) with its forthcoming and recent
     events and the past conferences computed from the store."""
     session = get_session()
