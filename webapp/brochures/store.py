@@ -304,7 +304,9 @@ def build_one(
 
 def printed_editions(app: Flask) -> list[PrintedPdf]:
     """The printed editions the store should hold: the bundled ones (checked against
-    their manifest) and those supplied in ``OFFICIAL_BROCHURE_DIR``.
+    their manifest, :data:`webapp.brochures.printed.MANIFEST`, or the app's
+    ``PRINTED_MANIFEST`` setting where a test gives another copy) and those supplied in
+    ``OFFICIAL_BROCHURE_DIR``.
 
     Raises:
         BrochureError: a bundled file or its manifest row is wrong (nothing is loaded).
