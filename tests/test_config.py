@@ -40,7 +40,6 @@ def test_defaults(monkeypatch):
         "IASSIST_TODAY": None,
         "EVENTS_PER_PAGE": 20,
         "FORCE_HTTPS": False,
-        "BROCHURE_DIR": "/srv/iassist/instance/generated",
         "OFFICIAL_BROCHURE_DIR": "/srv/iassist/instance/brochures",
         "RESPONSE_CACHE_SIZE": 512,
         "SHARED_CACHE_SECONDS": 2,
@@ -146,7 +145,7 @@ def test_create_app_checks_the_config_it_is_given(tmp_path, override, message):
 def run(command, tmp_path, **env):
     environment = {k: v for k, v in os.environ.items() if k not in ("EVENTS_PER_PAGE", "PORT")}
     environment.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-                       BROCHURE_DIR=str(tmp_path / "generated"), **env)
+                       **env)
     return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,
                           timeout=120)
 

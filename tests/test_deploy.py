@@ -87,7 +87,6 @@ def stack(tmp_path_factory):
             "DATABASE_URL": url,
             "IASSIST_TODAY": TODAY.isoformat(),
             "SHARED_CACHE_SECONDS": "60",
-            "BROCHURE_DIR": str(folder / "generated"),
             "OFFICIAL_BROCHURE_DIR": str(folder / "official"),
         }
         waitress = str(Path(sys.executable).parent / "waitress-serve")

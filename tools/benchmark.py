@@ -46,7 +46,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from webapp import create_app  # noqa: E402
-from webapp.brochures.build import build_one  # noqa: E402
+from webapp.brochures.store import build_one  # noqa: E402
 from webapp.db import create_schema, get_engine  # noqa: E402
 from webapp.events.filters import EventFilter  # noqa: E402
 from webapp.events.loader import load_events  # noqa: E402
@@ -187,7 +187,6 @@ def site_env(folder: Path, url: str, **extra: str) -> dict[str, str]:
     return {
         "DATABASE_URL": url,
         "IASSIST_TODAY": TODAY.isoformat(),
-        "BROCHURE_DIR": str(folder / "generated"),
         "OFFICIAL_BROCHURE_DIR": str(folder / "official"),
         **extra,
     }
@@ -200,7 +199,6 @@ def prepare_store(folder: Path) -> tuple[str, Any]:
         {
             "DATABASE_URL": url,
             "IASSIST_TODAY": TODAY,
-            "BROCHURE_DIR": str(folder / "generated"),
             "OFFICIAL_BROCHURE_DIR": str(folder / "official"),
         }
     )

@@ -46,6 +46,9 @@ HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
 #: ``url(...)`` in a stylesheet.
 CSS_URL = re.compile(r"""url\((["']?)([^"')]+)\1\)""")
 MANIFEST = "manifest.json"
+#: Folders of ``static/`` left out of the build: generated at run time under names that
+#: already carry their content's hash (the brochure previews), served by Flask.
+EXCLUDED = ("previews",)
 #: Changes when the build folder's layout does, so that an older build is not reused.
 BUILD_LAYOUT = "2"
 
@@ -54,11 +57,20 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def source_files(static_folder: Path) -> list[Path]:
+    """The files of ``static_folder`` the build takes (all but :data:`EXCLUDED`), sorted."""
+    return sorted(
+        p
+        for p in static_folder.rglob("*")
+        if p.is_file() and p.relative_to(static_folder).parts[0] not in EXCLUDED
+    )
+
+
 def source_digest(static_folder: Path) -> str:
-    """A digest of every file under ``static_folder`` (paths and contents): the build
-    folder's name, so a changed file gives a new build."""
+    """A digest of every file the build takes from ``static_folder`` (paths and
+    contents): the build folder's name, so a changed file gives a new build."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in static_folder.rglob("*") if p.is_file()):
+    for path in source_files(static_folder):
         digest.update(path.relative_to(static_folder).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -108,7 +120,7 @@ def build_assets(static_folder: Path, build_root: Path) -> Path:
     build_root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=build_root))
     try:
-        sources = sorted(p for p in static_folder.rglob("*") if p.is_file())
+        sources = source_files(static_folder)
         # Stylesheets last: their url() references need the hashed names of the rest.
         sources.sort(key=lambda p: p.suffix == ".css")
         hashed: dict[str, str] = {}

@@ -164,10 +164,12 @@ R = TypeVar("R", bound=BaseResponse)
 
 
 def _content_language(response: Response) -> Response:
-    """``Content-Language`` on every localized response. No cookie is set here: the
-    language is remembered only when the visitor chooses one (:func:`remember_choice`),
-    so that an ordinary page view carries no ``Set-Cookie`` and a shared cache may keep it."""
-    if "locale" in g:
+    """``Content-Language`` on every localized response that has none yet (the page's
+    locale; a view that serves a document in another language sets its own). No cookie is
+    set here: the language is remembered only when the visitor chooses one
+    (:func:`remember_choice`), so that an ordinary page view carries no ``Set-Cookie`` and
+    a shared cache may keep it."""
+    if "locale" in g and "Content-Language" not in response.headers:
         response.headers["Content-Language"] = g.locale
     return response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from webapp.association import ASSOCIATION_SITE, pie_slices
 from webapp.brochures.media import documents_for_media
 from webapp.clock import today
 from webapp.db import get_session
@@ -15,22 +16,9 @@ from webapp.events.queries import (
 )
 from webapp.i18n import current_locale, negotiate_locale, remember_choice, safe_next
 from webapp.memo import memoize
-from webapp.pages.charts import pie_slices
 
 bp = Blueprint("pages", __name__, url_prefix="/<locale:lang_code>")
 root_bp = Blueprint("root", __name__)
-
-#: Pages of iassistdata.org that this site links to rather than builds.
-ASSOCIATION_SITE = {
-    "membership": "https://iassistdata.org/about/become-a-member/",
-    "committees": "https://iassistdata.org/about/committees-and-groups/",
-    "webinars": "https://iassistdata.org/membership/webinars/",
-    "discussion_list": "https://iassistdata.org/membership/discussion-list/",
-    "strategic_plan": "https://iassistdata.org/about/strategic-plan/",
-    "code_of_conduct": "https://iassistdata.org/community/code-of-conduct/",
-    "conference_archive": "https://iassistdata.org/conferences/archive/",
-    "iq": "https://iassistdata.org/iq/",
-}
 
 
 @root_bp.get("/")
@@ -81,7 +69,9 @@ def about() -> ResponseReturnValue:
         slices=memoize("pie_slices", current_locale(), pie_slices),
         links=ASSOCIATION_SITE,
         media=memoize(
-            "media", current_locale(), lambda: documents_for_media(get_session(), current_locale())
+            "media",
+            (current_locale(), today()),
+            lambda: documents_for_media(get_session(), current_locale(), today()),
         ),
     )
 
