@@ -76,7 +76,7 @@ HEADINGS = {
 #: a document in another language must not show it.
 PRINTED_TAGLINES = {
     "fr": "Organisation internationale de professionnels travaillant avec les technologies de "
-          "l'information et les services de données",
+          "l’information et les services de données",
     "de": "Eine internationale Organisation für Fachleute im Bereich Informationstechnologie "
           "und Datenservices",
     "pt": "Uma organização internacional de profissionais que trabalham com a tecnologia da "

@@ -13,7 +13,9 @@ the Makefile):
   committed).
 - ``check``: fail on any untranslated or fuzzy message, a catalogue older than the code
   and templates (a message the code uses that the catalogue lacks, or one it holds that
-  the code no longer uses), or a translation that drops or adds a format placeholder.
+  the code no longer uses), a translation that drops or adds a format placeholder, or one
+  that renders a concept otherwise than the glossary (``translations/glossary.csv``, see
+  :mod:`webapp.glossary`).
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po, write_po
 
 from webapp.config import PROJECT_ROOT
+from webapp.glossary import GLOSSARY_LANGUAGES, glossary_violations
 from webapp.i18n import DEFAULT_LOCALE, LOCALES
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
@@ -149,7 +153,8 @@ def compile_catalogues() -> None:
 class CatalogueReport:
     """The state of one catalogue: ``messages`` (int), and lists of msgids that are
     ``untranslated``, ``fuzzy``, ``missing`` (in the code, not the catalogue), ``stale``
-    (in the catalogue, no longer in the code) or have ``placeholder_errors``."""
+    (in the catalogue, no longer in the code) or have ``placeholder_errors``; and the
+    ``glossary`` violations (str, one per concept and message: :mod:`webapp.glossary`)."""
 
     locale: str
     messages: int = 0
@@ -158,11 +163,17 @@ class CatalogueReport:
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     placeholder_errors: list[str] = field(default_factory=list)
+    glossary: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not (
-            self.untranslated or self.fuzzy or self.missing or self.stale or self.placeholder_errors
+            self.untranslated
+            or self.fuzzy
+            or self.missing
+            or self.stale
+            or self.placeholder_errors
+            or self.glossary
         )
 
 
@@ -208,7 +219,14 @@ def check_catalogue(locale: str, template_text: str) -> CatalogueReport:
             if got != expected and not (len(ids) > 1 and set(got) <= set(expected)):
                 report.placeholder_errors.append(key)
                 break
+    if locale in GLOSSARY_LANGUAGES:
+        pairs = [(_key(m), _strings(m)) for m in have.values() if not m.fuzzy]
+        report.glossary = [str(v) for v in glossary_violations(pairs, locale)]
     return report
+
+
+def _strings(message: Message) -> list[str]:
+    return list(message.string) if isinstance(message.string, (list, tuple)) else [message.string]
 
 
 def check_all() -> list[CatalogueReport]:

@@ -91,9 +91,11 @@ def register_translate_commands(app: Flask) -> None:
             click.echo(
                 f"{report.locale}: {report.messages} messages, {len(report.untranslated)} "
                 f"untranslated, {len(report.fuzzy)} fuzzy, {len(report.missing)} missing, "
-                f"{len(report.stale)} stale, {len(report.placeholder_errors)} placeholder errors"
+                f"{len(report.stale)} stale, {len(report.placeholder_errors)} placeholder errors, "
+                f"{len(report.glossary)} glossary violations"
             )
-            for name in ("untranslated", "fuzzy", "missing", "stale", "placeholder_errors"):
+            names = ("untranslated", "fuzzy", "missing", "stale", "placeholder_errors", "glossary")
+            for name in names:
                 for msgid in getattr(report, name)[:20]:
                     click.echo(f"  {name}: {msgid!r}")
             failed |= not report.ok
