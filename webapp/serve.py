@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from flask import Flask
 from sqlmodel import Session, func, select
 from waitress import serve
 
@@ -21,7 +22,7 @@ from webapp.events.loader import load_events
 from webapp.events.models import Event
 
 
-def prepare(app) -> None:
+def prepare(app: Flask) -> None:
     """Create the schema, load the bundled events on first run, and build the brochure
     PDFs that are missing or stale (:func:`webapp.brochures.build.build_missing`; a
     failure is logged, the site still starts).
