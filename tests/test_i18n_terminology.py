@@ -141,14 +141,14 @@ def test_no_page_uses_a_replaced_rendering(client, locale):
             assert text not in html, (page, text)
 
 
-@pytest.mark.parametrize(("slug", "label"), [
-    ("2027-conference-vancouver", "52ª conferência anual"),
-    ("2026-workshop-entebbe", "6º workshop regional da África"),
-    ("2021-workshop-kampala", "1º workshop regional da África"),
+@pytest.mark.parametrize(("slug", "text"), [
+    ("2027-conference-vancouver", '<p class="event-label">52ª conferência anual</p>'),
+    ("2026-workshop-entebbe", "<h1>6º workshop regional da África</h1>"),
+    ("2021-workshop-kampala", "<h1>1º workshop regional da África</h1>"),
 ])
-def test_portuguese_ordinals_are_brazilian(client, slug, label):
+def test_portuguese_ordinals_are_brazilian(client, slug, text):
     html = client.get(f"/pt/events/{slug}/").get_data(as_text=True)
-    assert f'<p class="event-label">{label}</p>' in html
+    assert text in html
 
 
 def test_portuguese_catalogue_has_the_brazilian_plural_rule():

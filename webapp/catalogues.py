@@ -225,7 +225,8 @@ def check_catalogue(locale: str, template_text: str) -> CatalogueReport:
 
 
 def _strings(message: Message) -> list[str]:
-    return list(message.string) if isinstance(message.string, (list, tuple)) else [message.string]
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    return [s or "" for s in strings]
 
 
 def check_all() -> list[CatalogueReport]:
