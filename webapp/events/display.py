@@ -9,11 +9,16 @@ from dataclasses import dataclass
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from webapp.events.codes import KIND_SINGULAR
+from webapp.events.codes import (
+    ANNUAL_CONFERENCE,
+    KIND_NOUN_GENDER,
+    KIND_SINGULAR,
+    REGIONAL_WORKSHOP,
+)
 from webapp.events.models import Event
 from webapp.events.place_names import city_name, host_language
 from webapp.events.titles import compose_title
-from webapp.i18n import DEFAULT_LOCALE, country_name, format_ordinal
+from webapp.i18n import DEFAULT_LOCALE, Gender, country_name, format_ordinal
 
 #: The language the data's original titles and themes are written in.
 ORIGINAL_LANGUAGE = DEFAULT_LOCALE
@@ -62,6 +67,13 @@ def event_text(event: Event, field: str) -> LocalizedText | None:
     return LocalizedText(original, ORIGINAL_LANGUAGE)
 
 
+def kind_noun_gender(kind: str, locale: str | None = None) -> Gender:
+    """The grammatical gender of the noun of ``kind`` in ``locale`` (default: the page's),
+    from :data:`~webapp.events.codes.KIND_NOUN_GENDER`; masculine where it does not
+    matter."""
+    return KIND_NOUN_GENDER.get(kind, {}).get(locale or str(get_locale()), "m")
+
+
 def event_label(event: Event) -> str | None:
     """What the event was, in the page's locale, shown under its title: the label of its
     composed title ("50e conférence annuelle", "Devait être la 46e conférence annuelle";
@@ -76,10 +88,10 @@ def event_label(event: Event) -> str | None:
             return composed.label
     if event.number is None:
         return None
-    ordinal = format_ordinal(event.number, event.kind)
-    if event.kind == "annual_conference":
+    ordinal = format_ordinal(event.number, kind_noun_gender(event.kind))
+    if event.kind == ANNUAL_CONFERENCE:
         return _("%(ordinal)s annual conference", ordinal=ordinal)
-    if event.kind == "regional_workshop" and event.region == "africa":
+    if event.kind == REGIONAL_WORKSHOP and event.region == "africa":
         return _("%(ordinal)s Africa regional workshop", ordinal=ordinal)
     return None
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from webapp.events.codes import ANNUAL_CONFERENCE, KIND_NOUN_GENDER, REGIONAL_WORKSHOP
 from webapp.events.models import Event
 from webapp.i18n import format_ordinal
 
@@ -44,13 +45,19 @@ class ComposedTitle:
     label: str | None = None
 
 
+def _ordinal(number: int, kind: str) -> str:
+    """``number`` as an ordinal agreeing with the noun of event ``kind`` in the page's
+    locale (masculine for other nouns: "8e Congrès mondial")."""
+    return format_ordinal(number, KIND_NOUN_GENDER.get(kind, {}).get(str(get_locale()), "m"))
+
+
 def _annual(number: int) -> str:
-    return format_ordinal(number, "annual_conference")
+    return _ordinal(number, ANNUAL_CONFERENCE)
 
 
 def _numbered(match: re.Match[str], event: Event) -> ComposedTitle | None:
     number = int(match["number"])
-    if event.kind != "annual_conference" or number != event.number:
+    if event.kind != ANNUAL_CONFERENCE or number != event.number:
         return None
     label = _("%(ordinal)s annual conference", ordinal=_annual(number))
     return ComposedTitle(match["name"], label=label)
@@ -58,7 +65,7 @@ def _numbered(match: re.Match[str], event: Event) -> ComposedTitle | None:
 
 def _numbered_with_partner(match: re.Match[str], event: Event) -> ComposedTitle | None:
     number = int(match["number"])
-    if event.kind != "annual_conference" or number != event.number:
+    if event.kind != ANNUAL_CONFERENCE or number != event.number:
         return None
     # Translators: an annual conference organized with another association, e.g. "44th
     # annual conference, held with ACMLA-ACACC / CARTO" (the partner's acronym).
@@ -99,9 +106,9 @@ def _part_of(match: re.Match[str], event: Event) -> ComposedTitle:
 
 def _africa_workshop(match: re.Match[str], event: Event) -> ComposedTitle | None:
     number = int(match["number"])
-    if event.kind != "regional_workshop" or number != event.number:
+    if event.kind != REGIONAL_WORKSHOP or number != event.number:
         return None
-    title = _("%(ordinal)s Africa regional workshop", ordinal=format_ordinal(number, event.kind))
+    title = _("%(ordinal)s Africa regional workshop", ordinal=_ordinal(number, event.kind))
     if match["area"]:
         area = get_locale().territories[AREA_TERRITORIES[match["area"]]]
         # Translators: a workshop and the part of Africa it was for, e.g. "2nd Africa
@@ -111,7 +118,7 @@ def _africa_workshop(match: re.Match[str], event: Event) -> ComposedTitle | None
 
 
 def _founding(match: re.Match[str], event: Event) -> ComposedTitle:
-    congress = format_ordinal(int(match["number"]), "world_congress")
+    congress = format_ordinal(int(match["number"]), "m")
     # Translators: the meeting of 1974 where IASSIST was founded; the congress is the
     # International Sociological Association's (its official name in your language).
     label = _(
