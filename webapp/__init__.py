@@ -79,7 +79,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from webapp.brochures import cli as brochures_cli
     from webapp.brochures.views import bp as brochures_bp
+    from webapp.discovery.views import bp as discovery_bp
     from webapp.events import cli as events_cli
+    from webapp.events.feeds_views import bp as feeds_bp
     from webapp.events.views import bp as events_bp
     from webapp.pages.views import bp as pages_bp
     from webapp.pages.views import root_bp
@@ -87,6 +89,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(root_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(discovery_bp)
     app.register_blueprint(brochures_bp)
 
     # Every command of every module, registered the same way: `flask --app wsgi --help`.

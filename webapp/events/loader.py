@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from webapp.events.codes import DATA_DIR, FORMATS, KINDS, STATUSES, country_regions
-from webapp.events.models import Event, EventTranslation
+from webapp.events.models import Event, EventTranslation, utc_now
 from webapp.i18n import DEFAULT_LOCALE, LOCALES
 
 EVENTS_FILE = DATA_DIR / "events.csv"
@@ -249,18 +249,21 @@ def _translations(record: EventRecord) -> list[EventTranslation]:
 
 
 def sync_events(session: Session, records: list[EventRecord]) -> LoadReport:
-    """Make the store hold exactly ``records``, in one transaction.
+    """Make the store hold exactly ``records``, in one transaction. An added or changed
+    event gets the load's time as ``updated_at``; an unchanged one keeps its own.
 
     Raises:
         LoadError: the database rejected the data (a constraint); nothing was changed.
     """
     report = LoadReport()
+    # One timestamp for the whole load: what changed in it changed at the same moment.
+    now = utc_now()
     try:
         existing = {e.slug: e for e in session.exec(select(Event)).all()}
         for record in records:
             event = existing.pop(record.values["slug"], None)
             if event is None:
-                event = Event(**record.values)
+                event = Event(**record.values, updated_at=now)
                 event.translations = _translations(record)
                 session.add(event)
                 report.added += 1
@@ -275,6 +278,7 @@ def sync_events(session: Session, records: list[EventRecord]) -> LoadReport:
                 setattr(event, k, record.values[k])
             if translations_changed:
                 event.translations = _translations(record)
+            event.updated_at = now
             report.updated += 1
         for event in existing.values():
             session.delete(event)
