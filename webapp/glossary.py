@@ -7,6 +7,8 @@ was taken from. A cell lists the forms a term takes, separated by ``|`` (singula
 an inflected form), the first being the dictionary form; ``*`` stands for any letters
 (``Mitglied*`` matches Mitglieder, Mitgliedern; ``*gemeinschaft*`` matches
 Kerngemeinschaften); ``–`` or an empty cell means the language has no rule for it.
+``quotable`` is ``yes`` for a proper name a translation may also quote in English, as it
+is written somewhere the reader sees it (the association's English name on its logo).
 
 The rule (:func:`glossary_violations`): every message of a catalogue whose English text
 uses a concept's English term must use that language's term in its translation. A
@@ -34,11 +36,13 @@ _NO_RULE = ("", "–", "-")
 @dataclass(frozen=True)
 class Concept:
     """One row of the glossary: ``name`` (str), ``terms`` ({language: (form, …)}, no
-    entry for a language without a rule), ``source`` (str: where the terms come from)."""
+    entry for a language without a rule), ``source`` (str: where the terms come from),
+    ``quotable`` (bool: the English form is also accepted in a translation)."""
 
     name: str
     terms: dict[str, tuple[str, ...]]
     source: str
+    quotable: bool = False
 
     def pattern(self, language: str) -> re.Pattern[str] | None:
         """A case-insensitive pattern matching any form of the term in ``language``, as a
@@ -79,7 +83,9 @@ def read_glossary(path: Path = GLOSSARY_FILE) -> tuple[Concept, ...]:
     concepts = []
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        missing = {"concept", "source", *GLOSSARY_LANGUAGES} - set(reader.fieldnames or ())
+        missing = {"concept", "quotable", "source", *GLOSSARY_LANGUAGES} - set(
+            reader.fieldnames or ()
+        )
         if missing:
             raise ValueError(f"{path.name}: columns missing: {', '.join(sorted(missing))}")
         for row_number, row in enumerate(reader, start=2):
@@ -90,7 +96,10 @@ def read_glossary(path: Path = GLOSSARY_FILE) -> tuple[Concept, ...]:
                     terms[language] = tuple(f.strip() for f in cell.split("|") if f.strip())
             if not (row["concept"] or "").strip() or "en" not in terms:
                 raise ValueError(f"{path.name}, row {row_number}: a concept and its English term")
-            concepts.append(Concept(row["concept"].strip(), terms, (row["source"] or "").strip()))
+            quotable = (row["quotable"] or "").strip() == "yes"
+            concepts.append(
+                Concept(row["concept"].strip(), terms, (row["source"] or "").strip(), quotable)
+            )
     return tuple(concepts)
 
 
@@ -119,6 +128,8 @@ def glossary_violations(
             if translated is None or english is None or not english.search(msgid):
                 continue
             for text in translations:
+                if concept.quotable and english.search(text):
+                    continue
                 if text and not translated.search(text):
                     violations.append(Violation(concept.name, msgid, text, concept.terms[language]))
                     break
