@@ -1,9 +1,11 @@
 """Commands of the event domain: ``flask --app wsgi load-events``, and the bundled events
 as the store's data when ``reset-db`` rebuilds it (:func:`webapp.db.add_store_loader`).
 
-- ``load-events [--events FILE] [--translations FILE]``: load the event data (all or
-  nothing; prints what changed, or the file, row and field of the first bad value and
-  exits with status 1).
+- ``load-events [--events FILE] [--translations FILE] [--dry-run] [--allow-removals]``:
+  load the event data (all or nothing; prints what changed, or the file, row and field of
+  the first bad value and exits with status 1). A load that would remove events lists
+  them and refuses unless ``--allow-removals``; ``--dry-run`` prints the changes and
+  writes nothing; a busy database is reported, nothing loaded.
 """
 
 from __future__ import annotations
@@ -12,10 +14,18 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from webapp.db import add_store_loader, create_schema, get_engine
-from webapp.events.loader import EVENTS_FILE, TRANSLATIONS_FILE, LoadError, load_events
+from webapp.errors import is_lock_error
+from webapp.events.loader import (
+    EVENTS_FILE,
+    TRANSLATIONS_FILE,
+    DatabaseBusyError,
+    LoadError,
+    load_events,
+)
 
 
 def register_commands(app: Flask) -> None:
@@ -40,12 +50,41 @@ def register_commands(app: Flask) -> None:
         show_default=True,
         help="translations CSV file",
     )
-    def load_events_command(events_file: Path, translations_file: Path) -> None:
+    @click.option(
+        "--dry-run",
+        is_flag=True,
+        help="print what the load would add, update and remove; change nothing",
+    )
+    @click.option(
+        "--allow-removals",
+        is_flag=True,
+        help="remove the events that are in the store but not in the file",
+    )
+    def load_events_command(
+        events_file: Path, translations_file: Path, dry_run: bool, allow_removals: bool
+    ) -> None:
         """Load the event data into the store (all or nothing)."""
-        create_schema(app)
-        with Session(get_engine(app)) as session:
-            try:
-                report = load_events(session, events_file, translations_file)
-            except LoadError as error:
-                raise click.ClickException(f"nothing loaded: {error}") from error
-        click.echo(f"Events loaded: {report}")
+        try:
+            if not dry_run:
+                create_schema(app)
+            with Session(get_engine(app)) as session:
+                report = load_events(
+                    session,
+                    events_file,
+                    translations_file,
+                    allow_removals=allow_removals,
+                    dry_run=dry_run,
+                )
+        except LoadError as error:
+            raise click.ClickException(f"nothing loaded: {error}") from error
+        except OperationalError as error:
+            if is_lock_error(error):
+                busy = DatabaseBusyError(str(error.orig))
+                raise click.ClickException(f"nothing loaded: {busy}") from error
+            raise
+        if dry_run:
+            for line in report.diff_lines():
+                click.echo(line)
+            click.echo(f"Dry run, nothing written: {report}")
+        else:
+            click.echo(f"Events loaded: {report}")
