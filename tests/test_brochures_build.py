@@ -113,7 +113,7 @@ CONFERENCE = {
     "en": "IASSIST 2027 (52nd annual conference) May 25 – 28, 2027 Vancouver, BC, Canada",
     "fr": "IASSIST 2027 52e conférence annuelle 25–28 mai 2027 Vancouver, BC, Canada",
     "de": "IASSIST 2027 52. Jahreskonferenz 25.–28. Mai 2027 Vancouver, BC, Kanada",
-    "pt": "IASSIST 2027 52.ª conferência anual 25 – 28 de mai. de 2027 Vancouver, BC, Canadá",
+    "pt": "IASSIST 2027 52ª conferência anual 25 – 28 de mai. de 2027 Vancouver, BC, Canadá",
     "es": "IASSIST 2027 52.ª conferencia anual 25–28 may 2027 Vancouver, BC, Canadá",
 }
 
