@@ -441,3 +441,36 @@ def test_constraints_reject_bad_rows(empty_app):
     ):
         with pytest.raises(IntegrityError):
             insert(**bad)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_about_page_chart_says_what_the_pdfs_chart_says(client, locale):
+    """One macro for both: the About page's chart title is the PDFs' figure text, the
+    shares joined by the language's own list pattern (no literal "; ")."""
+    from html import unescape
+
+    html = client.get(f"/{locale}/about/").get_data(as_text=True)
+    [title] = re.findall(r'<title id="members-chart-title">([^<]+)</title>', html)
+    assert unescape(title) == CHART_ALT[locale]
+
+
+def test_no_import_cycle_between_pages_and_brochures():
+    """The association's content lives in webapp/association.py: brochures never import
+    pages, and pages import no domain's views."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "webapp"
+
+    def imports(folder):
+        found = set()
+        for path in (root / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    found.add(node.module)
+                elif isinstance(node, ast.Import):
+                    found.update(alias.name for alias in node.names)
+        return found
+
+    assert not {m for m in imports("brochures") if m.startswith("webapp.pages")}
+    assert not {m for m in imports("pages") if m.endswith(".views") and m != "webapp.pages.views"}
+    assert "webapp.association" in imports("brochures") and "webapp.association" in imports("pages")
