@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from http.client import HTTPException, HTTPResponse
 from typing import Any
 
-#: Headers every answer must carry (name -> expected value, or None for "present").
+#: Headers every answer must carry (present and not empty; tests/test_security_headers.py
+#: checks their values).
 REQUIRED_HEADERS = (
     "Content-Security-Policy",
     "Cross-Origin-Opener-Policy",
