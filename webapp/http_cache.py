@@ -159,7 +159,12 @@ class ResponseCache:
                         return self._serve(entry, environ, start_response)
         if environ["REQUEST_METHOD"] == "HEAD":
             return self.wsgi_app(environ, start_response)  # the app knows the length
-        entry, passthrough = self._through_app(environ)
+        inner = environ
+        if size > 0 and "HTTP_IF_NONE_MATCH" in environ:
+            # Ask for the whole response, so that it can be kept; the validator is
+            # checked here (_serve), now and for every revalidation after.
+            inner = {k: v for k, v in environ.items() if k != "HTTP_IF_NONE_MATCH"}
+        entry, passthrough = self._through_app(inner)
         if entry is None:
             return passthrough(start_response)
         if size > 0 and self._keepable(entry):
