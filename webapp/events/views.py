@@ -132,5 +132,6 @@ def _template_globals(state: BlueprintSetupState) -> None:
         event_label=display.event_label,
         event_place=display.event_place,
         event_location=display.event_location,
+        event_host=display.event_host,
         document_title=display.document_title,
     )
