@@ -208,9 +208,10 @@ def test_the_readme_procedure_corrects_adds_and_removes_a_translation(app, tmp_p
             return {(slug, t.locale, t.field): t.text for slug, t in found}
 
     quebec = ("1995-conference-quebec", "fr", "theme")
-    assert quebec in stored()
-    # 1. Correct the French theme (accents restored).
-    corrected = "L'accès aux données dans un environnement en pleine mutation : un partenariat à développer"
+    original = stored()[quebec]
+    # 1. Correct the French theme: a no-break space before the colon (French typography).
+    assert " : " in original
+    corrected = original.replace(" : ", "\u00a0: ")
     translations.write_text(
         "slug,locale,field,text\n" f"1995-conference-quebec,fr,theme,{corrected}\n",
         encoding="utf-8",
