@@ -72,11 +72,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.events.views import bp as events_bp
     from webapp.pages.views import bp as pages_bp
     from webapp.pages.views import root_bp
+    from webapp.programmes.views import bp as programmes_bp
 
     app.register_blueprint(root_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(brochures_bp)
+    app.register_blueprint(programmes_bp)
 
     from webapp.cli import register_commands
 

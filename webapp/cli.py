@@ -1,9 +1,10 @@
 """Command-line interface: ``flask --app wsgi <command>``.
 
 - ``init-db``: create the tables that do not exist yet.
-- ``load-events [--events FILE] [--translations FILE]``: load the event data (all or
-  nothing; prints what changed, or the file, row and field of the first bad value and
-  exits with status 1).
+- ``load-events [--events FILE] [--translations FILE] [--programmes DIR]``: load all the
+  bundled data, the events and the conference programmes, in one transaction (all or
+  nothing; prints what changed, or the file, row or record and field of the first bad
+  value and exits with status 1).
 - ``translate extract|update|compile|check``: the translation workflow.
 """
 
@@ -16,7 +17,8 @@ from flask import Flask
 from sqlmodel import Session
 
 from webapp.db import create_schema, get_engine
-from webapp.events.loader import EVENTS_FILE, TRANSLATIONS_FILE, LoadError, load_events
+from webapp.events.loader import EVENTS_FILE, TRANSLATIONS_FILE, LoadError
+from webapp.programmes.loader import PROGRAMMES_DIR, load_bundled_data
 
 
 def register_commands(app: Flask) -> None:
@@ -49,15 +51,28 @@ def register_commands(app: Flask) -> None:
         show_default=True,
         help="translations CSV file",
     )
-    def load_events_command(events_file: Path, translations_file: Path) -> None:
-        """Load the event data into the store (all or nothing)."""
+    @click.option(
+        "--programmes",
+        "programmes_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=PROGRAMMES_DIR,
+        show_default=True,
+        help="folder of programme files (<year>.json)",
+    )
+    def load_events_command(
+        events_file: Path, translations_file: Path, programmes_dir: Path
+    ) -> None:
+        """Load the events and the conference programmes into the store (all or nothing)."""
         create_schema(app)
         with Session(get_engine(app)) as session:
             try:
-                report = load_events(session, events_file, translations_file)
+                events, programmes = load_bundled_data(
+                    session, events_file, translations_file, programmes_dir
+                )
             except LoadError as error:
                 raise click.ClickException(f"nothing loaded: {error}") from error
-        click.echo(f"Events loaded: {report}")
+        click.echo(f"Events loaded: {events}")
+        click.echo(f"Programmes loaded: {programmes}")
 
 
 def register_translate_commands(app: Flask) -> None:

@@ -66,5 +66,7 @@ def create_schema(app: Flask | None = None) -> None:
     # Import the models so that their tables are in SQLModel.metadata.
     from webapp.brochures import models as _brochure_models  # noqa: F401
     from webapp.events import models as _event_models  # noqa: F401
+    from webapp.programmes import models as _programme_models  # noqa: F401
+    from webapp.programmes import search as _programme_search  # noqa: F401 (index DDL)
 
     SQLModel.metadata.create_all(get_engine(app))

@@ -248,8 +248,15 @@ def _translations(record: EventRecord) -> list[EventTranslation]:
     ]
 
 
-def sync_events(session: Session, records: list[EventRecord]) -> LoadReport:
+def sync_events(session: Session, records: list[EventRecord], commit: bool = True) -> LoadReport:
     """Make the store hold exactly ``records``, in one transaction.
+
+    Args:
+        session: the store's session.
+        records: the validated events (:func:`read_event_data`).
+        commit: False to leave the transaction open (flushed, not committed), so that a
+            caller loading more data (:func:`webapp.programmes.loader.load_bundled_data`)
+            commits or rolls back everything at once.
 
     Raises:
         LoadError: the database rejected the data (a constraint); nothing was changed.
@@ -279,7 +286,10 @@ def sync_events(session: Session, records: list[EventRecord]) -> LoadReport:
         for event in existing.values():
             session.delete(event)
             report.removed += 1
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.flush()
     except IntegrityError as exc:
         session.rollback()
         raise LoadError("database", None, None, f"rejected the data: {exc.orig}") from exc
