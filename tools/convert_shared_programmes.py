@@ -239,8 +239,11 @@ def convert_files(files: list[dict], file: str, record: str, fixes: Fixes) -> li
     return result
 
 
-def convert_video(value: str, file: str, record: str, fixes: Fixes) -> str | None:
-    """A recording link: a YouTube id becomes its watch URL; an http(s) URL stays."""
+def convert_video(
+    value: str, file: str, record: str, fixes: Fixes, name: str = "video"
+) -> str | None:
+    """A recording link: a YouTube id becomes its watch URL; an http(s) URL stays.
+    ``name`` is the source field the value was read from (for the list of fixes)."""
     value = (value or "").strip()
     if not value:
         return None
@@ -248,11 +251,11 @@ def convert_video(value: str, file: str, record: str, fixes: Fixes) -> str | Non
         return value
     video_id = value.split("?", 1)[0]
     if not YOUTUBE_ID.match(video_id):
-        fixes.add(file, record, "video", value, None, "video-not-an-id-dropped")
+        fixes.add(file, record, name, value, None, "video-not-an-id-dropped")
         return None
     url = f"https://www.youtube.com/watch?v={video_id}"
     rule = "video-id-to-url" if video_id == value else "video-id-to-url-tracking-dropped"
-    fixes.add(file, record, "video", value, url, rule)
+    fixes.add(file, record, name, value, url, rule)
     return url
 
 
@@ -406,8 +409,8 @@ def convert_session(
     chair = " ".join((session.get("chair") or "").split())
     recording = convert_video(session.get("video") or "", file, record, fixes)
     if YOUTUBE_ID.match(chair) and not re.search(r"\s", chair) and any(c.isdigit() for c in chair):
-        url = convert_video(chair, file, record, fixes)
-        fixes.add(file, record, "chair", chair, None, "record-chair: a video id typed as chair")
+        fixes.add(file, record, "chair", chair, chair, "record-chair: a video id typed as chair")
+        url = convert_video(chair, file, record, fixes, name="chair")
         recording = recording or url
         chair = ""
     webcast = (session.get("webcastLink") or "").strip()

@@ -82,6 +82,9 @@ def to_text(markup: str) -> str:
     Returns:
         str, possibly empty; to be escaped wherever it is shown.
     """
-    stripped = nh3.clean(markup.replace("<", " <"), tags=set(), strip_comments=True)
-    text = html.unescape(stripped)
+    if "<" in markup or "&" in markup:
+        stripped = nh3.clean(markup.replace("<", " <"), tags=set(), strip_comments=True)
+        text = html.unescape(stripped)
+    else:  # no tag and no entity: nothing for the sanitizer to do
+        text = markup
     return " ".join(_strip_unwanted(text).split())
