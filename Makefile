@@ -11,7 +11,11 @@ FLASK := $(BIN)/flask --app wsgi
 serve: setup
 	$(BIN)/iassist-serve
 
+# Lint, format check and type check (configured in pyproject.toml), then the test suite.
 test: test-setup
+	$(BIN)/ruff check webapp tools
+	$(BIN)/ruff format --check webapp tools
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 # A virtualenv with the project and its test tools, rebuilt when pyproject.toml changes.

@@ -57,7 +57,15 @@ def slugify(text: str) -> str:
 
 
 def main(source: str) -> None:
-    rows = list(csv.DictReader(open(source, encoding="utf-8", newline="")))
+    """Re-create ``events.csv`` and ``event_translations.csv`` from the reference CSV at
+    ``source`` (its columns as in ``../shared/data/README.md``).
+
+    Raises:
+        OSError: ``source`` cannot be read or a data file cannot be written.
+        KeyError: a row has a kind or column this converter does not know.
+    """
+    with open(source, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     events, translations = [], []
     for row in rows:
         place = row["city"] or ("online" if row["format"] == "virtual" else "")

@@ -38,7 +38,8 @@ def _read(path: str) -> Catalog:
 
 
 def _key(message: Message) -> tuple[str | tuple[str, ...], str | None]:
-    return (message.id, message.context)
+    ident = message.id
+    return (ident if isinstance(ident, str) else tuple(ident), message.context)
 
 
 def _same(a: Message | None, b: Message | None) -> bool:
@@ -92,7 +93,7 @@ def main(argv: list[str]) -> int:
         return 1
     merged = merge(base, ours, theirs)
     with open(Path(argv[1]), "wb") as fh:
-        write_po(fh, merged, width=None, sort_output=True, omit_header=False, ignore_obsolete=True)
+        write_po(fh, merged, width=0, sort_output=True, omit_header=False, ignore_obsolete=True)
     return 0
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po, write_po
 
 from webapp.config import PROJECT_ROOT
@@ -110,9 +111,7 @@ def _set_header(path: Path, locale: str | None = None) -> None:
         catalogue.last_translator = TRANSLATION_TEAM
         catalogue.language_team = TRANSLATION_TEAM
     with path.open("wb") as fh:
-        write_po(
-            fh, catalogue, width=None, sort_output=True, omit_header=False, ignore_obsolete=True
-        )
+        write_po(fh, catalogue, width=0, sort_output=True, omit_header=False, ignore_obsolete=True)
 
 
 def update() -> None:
@@ -161,12 +160,13 @@ class CatalogueReport:
 
     @property
     def ok(self) -> bool:
+        """True when nothing is untranslated, fuzzy, missing, stale or broken."""
         return not (
             self.untranslated or self.fuzzy or self.missing or self.stale or self.placeholder_errors
         )
 
 
-def _key(message) -> str:
+def _key(message: Message) -> str:
     return message.id if isinstance(message.id, str) else message.id[0]
 
 
@@ -201,10 +201,10 @@ def check_catalogue(locale: str, template_text: str) -> CatalogueReport:
             report.untranslated.append(key)
             continue
         ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
-        expected = _placeholders(ids[-1])
+        expected = _placeholders(ids[-1] or "")
         for s in strings:
             # A plural form may leave the number out ("un événement"), nothing else.
-            got = _placeholders(s)
+            got = _placeholders(s or "")
             if got != expected and not (len(ids) > 1 and set(got) <= set(expected)):
                 report.placeholder_errors.append(key)
                 break

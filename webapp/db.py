@@ -8,6 +8,7 @@ teardown, as in Flask's tutorial (``get_db``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import event
@@ -29,7 +30,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_foreign_keys(dbapi_connection, _record):  # pragma: no cover - trivial
+        def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
         return engine

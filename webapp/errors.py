@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, g, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.i18n import LOCALES
@@ -33,7 +35,9 @@ def _messages(code: int) -> tuple[str, str]:
     )
 
 
-def render_error(code: int, detail: str | None = None, parameter: str | None = None):
+def render_error(
+    code: int, detail: str | None = None, parameter: str | None = None
+) -> tuple[str, int]:
     """The error page for HTTP status ``code`` (a response tuple), localized."""
     _ensure_locale()
     title, message = _messages(code)
@@ -50,7 +54,7 @@ def render_error(code: int, detail: str | None = None, parameter: str | None = N
     )
 
 
-def bad_request(parameter: str, message) -> tuple[str, int]:
+def bad_request(parameter: str, message: str | LazyString) -> tuple[str, int]:
     """A 400 page saying which query ``parameter`` was wrong and why (``message``, a lazy
     gettext string)."""
     return render_error(400, detail=str(message), parameter=parameter)
@@ -61,7 +65,7 @@ def init_app(app: Flask) -> None:
     exception is logged and answered with the 500 page."""
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):
+    def _http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         if code not in (400, 404, 405):
             if code < 500:
@@ -71,6 +75,6 @@ def init_app(app: Flask) -> None:
         return response, status, error.get_headers() if code == 405 else {}
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
+    def _unexpected(error: Exception) -> ResponseReturnValue:
         app.logger.exception("Unhandled error on %s", request.path)
         return render_error(InternalServerError.code)

@@ -10,15 +10,19 @@ Babel's CLDR data in the page's locale.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any, Literal
 
 from babel import Locale
 from babel.dates import format_interval
 from babel.lists import format_list as babel_format_list
-from flask import Flask, g, request, url_for
+from flask import Flask, Response, g, request, url_for
 from flask_babel import Babel, get_locale
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
+
+from webapp.htmx import is_htmx_request
 
 #: The five languages of the association's printed brochure, English first (the default).
 LOCALES: tuple[str, ...] = ("en", "fr", "de", "pt", "es")
@@ -26,6 +30,10 @@ DEFAULT_LOCALE = "en"
 #: Cookie that remembers the language a visitor chose (no tracking: only the locale code).
 LOCALE_COOKIE = "locale"
 LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600  # seconds
+#: The list styles of :func:`babel.lists.format_list`.
+ListStyle = Literal[
+    "standard", "standard-short", "or", "or-short", "unit", "unit-short", "unit-narrow"
+]
 
 
 class LocaleConverter(BaseConverter):
@@ -37,7 +45,7 @@ class LocaleConverter(BaseConverter):
 def language_name(code: str) -> str:
     """The language ``code`` named in itself, capitalised as in a language menu
     (``"fr"`` -> ``"Français"``), from CLDR."""
-    name = Locale.parse(code).get_display_name(code)
+    name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
 
 
@@ -74,7 +82,7 @@ def country_name(code: str | None) -> str | None:
     return get_locale().territories.get(code.upper(), code.upper())
 
 
-def format_list(items, style: str = "standard") -> Markup:
+def format_list(items: Iterable[str], style: ListStyle = "standard") -> Markup:
     """``items`` (an iterable of str or Markup) joined by the page's locale's CLDR list
     pattern (``style`` as in :func:`babel.lists.format_list`): ``"A, B et C"`` in French.
     Plain strings are HTML-escaped, so the result is safe in a template."""
@@ -91,13 +99,21 @@ def collation_key(text: str) -> tuple[str, str]:
     return (base.casefold(), text)
 
 
-def url_for_locale(code: str) -> str:
-    """The current page's URL in locale ``code``, with the same path and query string
-    (the view's canonical query parameters when it set ``g.canonical_args``)."""
-    args = dict(request.view_args or {})
+def url_for_locale(code: str, query: Mapping[str, str] | None = None) -> str:
+    """The current page's URL in locale ``code``, with the same path and either ``query``
+    (a view's canonical query parameters, passed by the template) or else the request's
+    own query string. Only for a request that matched a route with a locale.
+
+    Raises:
+        RuntimeError: the request matched no route.
+    """
+    if request.endpoint is None:
+        raise RuntimeError("url_for_locale needs a request that matched a route")
+    args: dict[str, Any] = dict(request.view_args or {})
     args["lang_code"] = code
-    if "canonical_args" in g:
-        return url_for(request.endpoint, **args, **g.canonical_args)
+    if query is not None:
+        args.update(query)
+        return url_for(request.endpoint, **args)
     url = url_for(request.endpoint, **args)
     if request.query_string:
         url += "?" + request.query_string.decode("utf-8", "replace")
@@ -119,7 +135,7 @@ def _add_locale(endpoint: str, values: dict) -> None:
         values["lang_code"] = current_locale()
 
 
-def _content_language(response):
+def _content_language(response: Response) -> Response:
     """``Content-Language`` on every localized response; and remember the language of a
     page the visitor opened (not an htmx fragment) in the :data:`LOCALE_COOKIE`, so that
     ``/`` brings them back to it: the language they chose wins over ``Accept-Language``."""
@@ -129,7 +145,7 @@ def _content_language(response):
         g.get("locale_from_url")
         and response.status_code == 200
         and response.mimetype == "text/html"
-        and request.headers.get("HX-Request") != "true"
+        and not is_htmx_request()
         and request.cookies.get(LOCALE_COOKIE) != g.locale
     ):
         response.set_cookie(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from flask import Flask
 from sqlmodel import Session, func, select
 from waitress import serve
 
@@ -21,7 +22,7 @@ from webapp.events.models import Event
 from webapp.programmes.loader import has_programmes, load_bundled_data
 
 
-def prepare(app) -> None:
+def prepare(app: Flask) -> None:
     """Create the schema, load the bundled data on first run (events and programmes, see
     :func:`webapp.programmes.loader.load_bundled_data`), and build the brochure
     PDFs that are missing or stale (:func:`webapp.brochures.build.build_missing`; a

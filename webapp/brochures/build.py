@@ -39,10 +39,12 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -132,8 +134,8 @@ def source_files(app: Flask, locale: str) -> list[Path]:
     """The files a document in ``locale`` is built from (see the module docstring), in a
     fixed order; the catalogue is listed only if it exists."""
     root = Path(app.config["PROJECT_ROOT"])
-    templates = Path(app.template_folder)
-    static = Path(app.static_folder)
+    templates = Path(str(app.template_folder))
+    static = Path(str(app.static_folder))
     files = sorted(p for p in (templates / "brochures").glob("*.html") if p.name not in NOT_PRINTED)
     files.append(templates / "events" / "_event.html")
     files.append(static / STYLESHEET)
@@ -216,7 +218,7 @@ def render_html(app: Flask, session: Session, kind: str, locale: str, edition: d
     from webapp.pages.charts import pie_slices
     from webapp.pages.views import ASSOCIATION_SITE
 
-    stylesheet = (Path(app.static_folder) / STYLESHEET).as_uri()
+    stylesheet = (Path(str(app.static_folder)) / STYLESHEET).as_uri()
     with app.test_request_context(f"/{locale}/"):
         g.locale = locale
         with force_locale(locale):
@@ -235,7 +237,7 @@ def render_html(app: Flask, session: Session, kind: str, locale: str, edition: d
             )
 
 
-def _url_fetcher(static_folder: Path):
+def _url_fetcher(static_folder: Path) -> Any:
     """A WeasyPrint URL fetcher that reads files under ``static_folder`` only: nothing is
     fetched from the network, and a missing font or stylesheet stops the build."""
     from weasyprint.urls import URLFetcher
@@ -243,7 +245,7 @@ def _url_fetcher(static_folder: Path):
     root = static_folder.resolve()
 
     class StaticOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
+        def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
             if parts.scheme != "file":
                 raise ValueError(f"not a local file: {url}")
@@ -255,7 +257,7 @@ def _url_fetcher(static_folder: Path):
     return StaticOnlyFetcher(allowed_protocols={"file"}, fail_on_errors=True)
 
 
-def _overflow(document) -> list[str]:
+def _overflow(document: Any) -> list[str]:
     """The areas of laid-out WeasyPrint ``document`` whose content does not fit: every
     element of class ``fit`` (a brochure panel, the factsheet's body) whose descendants
     reach below its content box. Returned as ``"page N: <classes>"`` strings."""
@@ -281,7 +283,7 @@ def _overflow(document) -> list[str]:
 
 
 @contextmanager
-def _source_date(edition: date):
+def _source_date(edition: date) -> Iterator[None]:
     """Reproducible output: the embedded font subsets carry a timestamp (fontTools), which
     follows ``SOURCE_DATE_EPOCH`` (reproducible-builds.org) when set. Set it to the
     edition date (midnight UTC) while rendering, unless the environment sets it already."""
@@ -307,7 +309,7 @@ def render_pdf(
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    static = Path(app.static_folder)
+    static = Path(str(app.static_folder))
     try:
         html = render_html(app, session, kind, locale, edition)
         with _source_date(edition):
@@ -369,7 +371,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
 # --- the store -----------------------------------------------------------------------
 
 
-def _record(session: Session, kind: str, locale: str, **values) -> Document:
+def _record(session: Session, kind: str, locale: str, **values: Any) -> Document:
     """Insert or replace the row of (kind, locale) with ``values`` and commit."""
     for attempt in range(2):
         row = session.exec(
@@ -511,7 +513,7 @@ def build_one(
 
     digest = inputs_digest(app, session, kind, locale)
     same_sources = row is not None and row.source == "generated" and row.inputs_digest == digest
-    edition = row.edition if (same_sources and not force) else today_for(app)
+    edition = row.edition if (row is not None and same_sources and not force) else today_for(app)
     data, overflow = render_pdf(app, session, kind, locale, edition)
     try:
         pages, _created = pdf_facts(data)

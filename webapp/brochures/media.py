@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from babel.units import format_unit
 from flask import url_for
@@ -79,7 +80,8 @@ def documents_for_media(session: Session, locale: str) -> list[MediaGroup]:
     list when none is (not built yet). The links are under ``/<locale>/`` (the current
     request's locale if ``locale`` is not one of LOCALES). Needs a request context."""
     rows = {(d.kind, d.locale): d for d in session.exec(select(Document)).all()}
-    page = {"lang_code": locale} if locale in LOCALES else {}  # links in the visitor's locale
+    # links in the visitor's locale
+    page: dict[str, Any] = {"lang_code": locale} if locale in LOCALES else {}
     groups = []
     for kind in KINDS:
         items = [

@@ -7,6 +7,7 @@ source, one row per (kind, locale), a 64-digit SHA-256, at least one page.
 
 # No ``from __future__ import annotations`` here: it breaks SQLModel's relationships.
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
@@ -22,7 +23,8 @@ SOURCES: tuple[str, ...] = ("generated", "official")
 EXPECTED_PAGES = {"brochure": 2, "factsheet": 1}
 
 
-def _in(column: str, codes) -> str:
+def _in(column: str, codes: Iterable[str]) -> str:
+    """SQL ``column IN ('a', 'b')`` for a CHECK constraint over a code list."""
     return f"{column} IN ({', '.join(repr(c) for c in codes)})"
 
 

@@ -15,7 +15,8 @@ import re
 from pathlib import Path
 
 from babel import Locale
-from flask import Blueprint, abort, current_app, g, send_file
+from flask import Blueprint, Response, abort, current_app, g, send_file
+from flask.sansio.blueprints import BlueprintSetupState
 from flask_babel import force_locale, pgettext
 from sqlmodel import select
 from werkzeug.routing import BaseConverter
@@ -37,7 +38,7 @@ class DocumentKindConverter(BaseConverter):
 
 
 @bp.record_once
-def _register_converter(state) -> None:
+def _register_converter(state: BlueprintSetupState) -> None:
     # Before the blueprint's rules are added (record_once runs in order of recording).
     state.app.url_map.converters.setdefault("doc_kind", DocumentKindConverter)
 
@@ -72,7 +73,7 @@ def download_name(kind: str, locale: str) -> str:
 
 
 @bp.get("/<doc_kind:kind>-<locale:doc_locale>.pdf")
-def download(kind: str, doc_locale: str):
+def download(kind: str, doc_locale: str) -> Response:
     """The PDF of ``kind`` in ``doc_locale`` as an attachment (see the module docstring).
 
     404 when the store has no such document or its file is gone (logged: run

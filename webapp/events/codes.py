@@ -1,10 +1,14 @@
 """Fixed code lists of the event domain and their translatable labels.
 
 The codes are the values stored in the database (checked by constraints) and used in URLs;
-the labels are gettext messages shown in the page's locale. Region codes and the
-country→region table are data: ``data/regions.csv`` and ``data/country_regions.csv``
-(IASSIST's own regional structure, from its brochure: Africa, Asia-Pacific, Canada,
-Europe, United States; plus ``online`` for events with no host country).
+the labels are gettext messages shown in the page's locale. Each list is defined here
+once: the database's CHECK constraints (:mod:`webapp.events.models`), the loader, the
+filters and the templates all read it.
+
+Regions are IASSIST's own regional structure (the brochure's "Structure": a Regional
+Secretary for Africa, Asia-Pacific, Canada, Europe and the United States), plus ``online``
+for events held online only, with no host country. Which region a country belongs to is
+data, ``data/country_regions.csv``, checked against :data:`REGION_LABELS` when read.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
+from flask_babel.speaklater import LazyString
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -44,8 +49,12 @@ STATUSES = {
     "postponed": _l("Postponed"),
 }
 SHOWN_STATUSES = ("cancelled", "postponed")
-#: region code -> label
-REGION_LABELS = {
+#: region code -> label: the one list of regions (codes in this order, the CHECK
+#: constraint, the filter's valid values, the facet's options). Basis of each: the
+#: brochure's "Structure" (a Regional Secretary per region; Africa is also the site's
+#: IASSIST Africa chapter); ``online`` is not a region of members but the place of events
+#: held online only.
+REGION_LABELS: dict[str, LazyString] = {
     "africa": _l("Africa"),
     "asia_pacific": _l("Asia-Pacific"),
     "canada": _l("Canada"),
@@ -61,38 +70,44 @@ TIMINGS = {
 }
 
 
-def events_count_label(count: int):
-    """ "1 event" / "N events" in the page's locale (a lazy ngettext message)."""
+def events_count_label(count: int) -> LazyString:
+    """The count of events in the page's locale, "1 event" / "N events" (a lazy ngettext
+    message)."""
     return lazy_ngettext("%(num)d event", "%(num)d events", count)
 
 
-@cache
 def region_codes() -> tuple[str, ...]:
-    """The region codes in ``data/regions.csv``, in file order.
+    """The region codes of :data:`REGION_LABELS`, in its order."""
+    return tuple(REGION_LABELS)
+
+
+#: ISO 3166-1 alpha-2 country code -> IASSIST region code (columns ``country_code``,
+#: ``region``, ``note``: the reason for a non-obvious entry).
+COUNTRY_REGIONS_FILE = DATA_DIR / "country_regions.csv"
+
+
+@cache
+def country_regions(path: Path = COUNTRY_REGIONS_FILE) -> dict[str, str]:
+    """ISO 3166-1 alpha-2 country code -> IASSIST region code, from ``path`` (default
+    :data:`COUNTRY_REGIONS_FILE`), checked against :data:`REGION_LABELS`.
 
     Raises:
+        ValueError: a row names a region that is not in :data:`REGION_LABELS`, or lists
+            a country twice (the message names the file, row and field).
         OSError: the file cannot be read.
     """
-    with open(DATA_DIR / "regions.csv", encoding="utf-8", newline="") as fh:
-        return tuple(row["code"] for row in csv.DictReader(fh))
-
-
-@cache
-def country_regions() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 country code -> IASSIST region code, from
-    ``data/country_regions.csv`` (the reasons for non-obvious entries are in its ``note``
-    column).
-
-    Raises:
-        ValueError: a row names a region that is not in ``regions.csv``.
-    """
-    codes = region_codes()
-    table = {}
-    with open(DATA_DIR / "country_regions.csv", encoding="utf-8", newline="") as fh:
+    table: dict[str, str] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
         for line, row in enumerate(csv.DictReader(fh), start=2):
-            if row["region"] not in codes:
+            if row["region"] not in REGION_LABELS:
                 raise ValueError(
-                    f"country_regions.csv, row {line}: unknown region {row['region']!r}"
+                    f"{path.name}, row {line}, field 'region': "
+                    f"{row['region']!r} is not one of {', '.join(REGION_LABELS)}"
+                )
+            if row["country_code"] in table:
+                raise ValueError(
+                    f"{path.name}, row {line}, field 'country_code': "
+                    f"{row['country_code']} is listed twice"
                 )
             table[row["country_code"]] = row["region"]
     return table

@@ -88,8 +88,8 @@ def event_label(event: Event) -> str | None:
 
 
 def event_place(event: Event) -> str | None:
-    """ "City, State, Country" with the country named in the page's locale; None for an
-    event with no place (a virtual one)."""
+    """The event's place, "City, State, Country", with the country named in the page's
+    locale; None for an event with no place (a virtual one)."""
     parts = [
         event.city,
         event.region_or_state if event.country_code in ("US", "CA") else None,

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from werkzeug.datastructures import MultiDict
 
 from webapp.events.codes import KINDS, region_codes
@@ -32,7 +33,7 @@ class FilterError(ValueError):
         message: a lazy gettext message explaining what was wrong, for the 400 page.
     """
 
-    def __init__(self, parameter: str, message):
+    def __init__(self, parameter: str, message: LazyString) -> None:
         self.parameter = parameter
         self.message = message
         super().__init__(f"{parameter}: {message}")

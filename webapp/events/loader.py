@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from babel import Locale
 from sqlalchemy.exc import IntegrityError
@@ -48,7 +48,7 @@ EVENT_COLUMNS = (
     "source_urls",
 )
 #: The Event attributes a row sets (``region`` is derived from ``country_code``).
-EVENT_FIELDS = tuple(c for c in EVENT_COLUMNS) + ("region",)
+EVENT_FIELDS = (*EVENT_COLUMNS, "region")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR = re.compile(r"^[0-9]{4}$")
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -68,7 +68,7 @@ class LoadError(Exception):
         message: what is wrong (str, English: this is an operator's message).
     """
 
-    def __init__(self, file: str, row: int | None, field: str | None, message: str):
+    def __init__(self, file: str, row: int | None, field: str | None, message: str) -> None:
         self.file, self.row, self.field, self.message = file, row, field, message
         where = file + (f", row {row}" if row else "") + (f", field {field!r}" if field else "")
         super().__init__(f"{where}: {message}")
@@ -145,7 +145,7 @@ def validate_event_row(name: str, row_number: int, row: dict[str, str]) -> dict[
         LoadError: a value is missing, of the wrong form, or not in its code list.
     """
 
-    def fail(column: str, message: str):
+    def fail(column: str, message: str) -> NoReturn:
         raise LoadError(name, row_number, column, message)
 
     v: dict[str, Any] = {c: (row[c] or None) for c in EVENT_COLUMNS}

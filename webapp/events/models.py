@@ -6,15 +6,18 @@ unknown, a two-letter country code, a unique slug. The indexes match the event b
 filters (year, kind × year, region × year).
 """
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from webapp.events.codes import FORMATS, KINDS, REGION_LABELS, STATUSES
+from webapp.events.timing import Timing, timing
 
 
-def _in(column: str, codes) -> str:
+def _in(column: str, codes: Iterable[str]) -> str:
+    """SQL ``column IN ('a', 'b')`` for a CHECK constraint over a code list."""
     return f"{column} IN ({', '.join(repr(c) for c in codes)})"
 
 
@@ -75,17 +78,10 @@ class Event(SQLModel, table=True):
         sa_relationship_kwargs={"cascade": "all, delete-orphan", "lazy": "selectin"},
     )
 
-    def timing(self, today: date) -> str:
-        """``"upcoming"``, ``"ongoing"`` or ``"past"`` relative to ``today``; with unknown
-        dates, by the year alone (an event of this year with unknown dates is past only
-        once the year is over, so it counts as upcoming)."""
-        if self.start_date is None:
-            return "past" if self.year < today.year else "upcoming"
-        if self.end_date < today:
-            return "past"
-        if self.start_date > today:
-            return "upcoming"
-        return "ongoing"
+    def timing(self, today: date) -> Timing:
+        """``"upcoming"``, ``"ongoing"`` or ``"past"`` on ``today``, by the one rule of
+        :mod:`webapp.events.timing` (with unknown dates, by the year alone)."""
+        return timing(self.start_date, self.end_date, self.year, today)
 
     @property
     def sources(self) -> list[str]:
@@ -113,8 +109,11 @@ class EventTranslation(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    event_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False)
+    # None until the session flushes the translation with its event (the column itself is
+    # NOT NULL).
+    event_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False),
     )
     locale: str = Field(max_length=8)
     field: str = Field(max_length=16)

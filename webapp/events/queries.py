@@ -7,14 +7,18 @@ their year, after the dated events of that year.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import case, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, case, func, or_
+from sqlmodel import Session, col, select
 
+from webapp.events.codes import SHOWN_STATUSES
 from webapp.events.filters import EventFilter
 from webapp.events.models import Event
+from webapp.events.timing import is_past_sql
 
 
 @dataclass(frozen=True)
@@ -43,24 +47,21 @@ class Facets:
     year: dict[int, int]
 
 
-def _conditions(flt: EventFilter) -> list:
-    conditions = []
+#: Sort keys standing in for unknown dates: after every known date (upcoming events) and
+#: before every known date (past events), so that an event with unknown dates sorts last.
+LAST_DAY = date(9999, 12, 31)
+FIRST_DAY = date(1000, 1, 1)
+
+
+def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if flt.year_from is not None:
-        conditions.append(Event.year.between(flt.year_from, flt.year_to))
+        conditions.append(col(Event.year).between(flt.year_from, flt.year_to))
     if flt.kind is not None:
-        conditions.append(Event.kind == flt.kind)
+        conditions.append(col(Event.kind) == flt.kind)
     if flt.region is not None:
-        conditions.append(Event.region == flt.region)
+        conditions.append(col(Event.region) == flt.region)
     return conditions
-
-
-def _is_past(today: date):
-    """SQL: 1 for a past event, 0 for an upcoming or ongoing one (see Event.timing)."""
-    return case(
-        (Event.end_date.is_(None), case((Event.year < today.year, 1), else_=0)),
-        (Event.end_date < today, 1),
-        else_=0,
-    )
 
 
 def search_events(session: Session, flt: EventFilter, today: date, per_page: int) -> EventPage:
@@ -71,15 +72,15 @@ def search_events(session: Session, flt: EventFilter, today: date, per_page: int
     """
     conditions = _conditions(flt)
     total = session.exec(select(func.count()).select_from(Event).where(*conditions)).one()
-    past = _is_past(today)
+    past = is_past_sql(today)
     # Upcoming: ascending by date; past: descending. One key per direction.
-    upcoming_key = case((past == 0, func.coalesce(Event.start_date, date(9999, 12, 31))))
+    upcoming_key = case((past == 0, func.coalesce(Event.start_date, LAST_DAY)))
     past_year = case((past == 1, Event.year))
-    past_date = case((past == 1, func.coalesce(Event.start_date, date(1000, 1, 1))))
+    past_date = case((past == 1, func.coalesce(Event.start_date, FIRST_DAY)))
     statement = (
         select(Event)
         .where(*conditions)
-        .order_by(past, upcoming_key, past_year.desc(), past_date.desc(), Event.slug)
+        .order_by(past, upcoming_key, past_year.desc(), past_date.desc(), col(Event.slug))
         .offset((flt.page - 1) * per_page)
         .limit(per_page)
     )
@@ -88,20 +89,25 @@ def search_events(session: Session, flt: EventFilter, today: date, per_page: int
     return EventPage(events, total, flt.page, pages, per_page)
 
 
-def _counts(session: Session, column, flt: EventFilter) -> dict:
+def _counts(session: Session, column: Any, flt: EventFilter) -> dict[Any, int]:
     statement = select(column, func.count()).where(*_conditions(flt)).group_by(column)
     return dict(session.exec(statement).all())
 
 
-def facet_counts(session: Session, flt: EventFilter, kinds, regions) -> Facets:
+def facet_counts(
+    session: Session, flt: EventFilter, kinds: Iterable[str], regions: Iterable[str]
+) -> Facets:
     """Facet counts for ``flt``: each facet with its own filter cleared.
 
     Args:
-        kinds, regions: the codes to report (every option of the form), in order.
+        session: the store's session.
+        flt: the filter the visitor chose.
+        kinds: the kind codes to report (every option of the form), in order.
+        regions: the region codes to report, in order.
     """
     kind = _counts(session, Event.kind, flt.without("type"))
     region = _counts(session, Event.region, flt.without("region"))
-    years = session.exec(select(Event.year).distinct().order_by(Event.year.desc())).all()
+    years = session.exec(select(Event.year).distinct().order_by(col(Event.year).desc())).all()
     year = _counts(session, Event.year, flt.without("year"))
     return Facets(
         kind={code: kind.get(code, 0) for code in kinds},
@@ -115,14 +121,14 @@ def upcoming_and_recent(
 ) -> tuple[list[Event], list[Event]]:
     """For the Conferences page: (forthcoming events, soonest first; events of the last
     ``recent_years`` calendar years that are over, most recent first)."""
-    past = _is_past(today)
+    past = is_past_sql(today)
     forthcoming = session.exec(
-        select(Event).where(past == 0).order_by(func.coalesce(Event.start_date, date(9999, 12, 31)))
+        select(Event).where(past == 0).order_by(func.coalesce(Event.start_date, LAST_DAY))
     ).all()
     recent = session.exec(
         select(Event)
         .where(past == 1, Event.year >= today.year - recent_years + 1)
-        .order_by(Event.year.desc(), Event.start_date.desc())
+        .order_by(col(Event.year).desc(), col(Event.start_date).desc())
     ).all()
     return list(forthcoming), list(recent)
 
@@ -130,25 +136,25 @@ def upcoming_and_recent(
 def past_annual_conferences(session: Session, today: date) -> list[Event]:
     """Every annual conference that is over (or was cancelled or postponed), most recent
     first."""
-    past = _is_past(today)
+    past = is_past_sql(today)
     return list(
         session.exec(
             select(Event)
             .where(
                 Event.kind == "annual_conference",
-                or_(past == 1, Event.status.in_(("cancelled", "postponed"))),
+                or_(past == 1, col(Event.status).in_(SHOWN_STATUSES)),
             )
-            .order_by(Event.year.desc(), Event.start_date.desc())
+            .order_by(col(Event.year).desc(), col(Event.start_date).desc())
         ).all()
     )
 
 
 def next_annual_conference(session: Session, today: date) -> Event | None:
     """The next annual conference that is not over (for the brochure and home page)."""
-    past = _is_past(today)
+    past = is_past_sql(today)
     return session.exec(
         select(Event)
         .where(Event.kind == "annual_conference", past == 0)
-        .order_by(func.coalesce(Event.start_date, date(9999, 12, 31)))
+        .order_by(func.coalesce(Event.start_date, LAST_DAY))
         .limit(1)
     ).first()

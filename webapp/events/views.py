@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from flask import (
     Blueprint,
     abort,
     current_app,
-    g,
     make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask.sansio.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlmodel import select
 
@@ -23,7 +26,7 @@ from webapp.events.codes import KINDS, REGION_LABELS, events_count_label, region
 from webapp.events.filters import EventFilter, FilterError
 from webapp.events.models import Event
 from webapp.events.queries import facet_counts, search_events
-from webapp.htmx import add_vary, render_fragment, wants_fragment
+from webapp.htmx import add_vary, push_url, render_fragment, trigger_id, wants_fragment
 from webapp.i18n import collation_key
 
 bp = Blueprint("events", __name__, url_prefix="/<locale:lang_code>/events")
@@ -38,8 +41,8 @@ def _region_order() -> list[str]:
 
 
 def _page_title(flt: EventFilter) -> str:
-    parts = []
-    if flt.year:
+    parts: list[str] = []
+    if flt.year_label:
         parts.append(flt.year_label)
     if flt.kind:
         parts.append(str(KINDS[flt.kind]))
@@ -51,7 +54,7 @@ def _page_title(flt: EventFilter) -> str:
 
 
 @bp.get("/")
-def browse():
+def browse() -> ResponseReturnValue:
     """The event browser: ``GET /<locale>/events/?year=&type=&region=&page=``.
 
     The full page, or only the results (plus out-of-band counts) for an htmx request aimed
@@ -62,8 +65,8 @@ def browse():
         flt = EventFilter.from_args(request.args)
     except FilterError as error:
         return bad_request(error.parameter, error.message)
-    g.canonical_args = flt.to_args()
-    canonical = url_for("events.browse", **g.canonical_args)
+    canonical_args = flt.to_args()
+    canonical = url_for("events.browse", **cast(dict[str, Any], canonical_args))
     fragment = wants_fragment(RESULTS_ID)
     if not fragment and request.full_path.rstrip("?") != canonical:
         # One URL per filtered view: a form sent without JavaScript carries empty fields
@@ -84,22 +87,24 @@ def browse():
         "page_title": _page_title(flt),
         "count_label": events_count_label(results.total),
         "results_id": RESULTS_ID,
+        # The language switcher links to this view with these arguments (see
+        # webapp.i18n.url_for_locale).
+        "canonical_args": canonical_args,
     }
     if fragment:
         # The facet group the visitor is using is not swapped (its counts do not depend
         # on its own value), so focus and state stay where they are.
-        trigger = request.htmx.trigger or ""
+        trigger = trigger_id()
         context["oob_facets"] = [f for f in FACETS if trigger != f"facet-{f}"]
         html = render_fragment("events/browse.html", ["results", "oob"], **context)
-        response = make_response(html)
-        response.headers["HX-Push-Url"] = canonical
+        response = push_url(make_response(html), canonical)
     else:
         response = make_response(render_template("events/browse.html", **context))
     return add_vary(response)
 
 
 @bp.get("/<slug>/")
-def detail(slug: str):
+def detail(slug: str) -> ResponseReturnValue:
     """One event's page; 404 for an unknown slug."""
     event = get_session().exec(select(Event).where(Event.slug == slug)).first()
     if event is None:
@@ -108,7 +113,7 @@ def detail(slug: str):
 
 
 @bp.record_once
-def _template_globals(state) -> None:
+def _template_globals(state: BlueprintSetupState) -> None:
     """Code lists and display helpers for templates, as Jinja globals so that macros
     imported without context see them too."""
     from webapp.events import codes, display

@@ -8,6 +8,7 @@ the rest in Asia-Pacific and Africa (no finer split is published, so none is dra
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import format_percent
@@ -53,7 +54,9 @@ class Slice:
         return share_text(self.share, self.wording)
 
 
-def pie_slices(shares=MEMBERS_BY_REGION, radius: float = 90.0) -> list[Slice]:
+def pie_slices(
+    shares: Sequence[tuple[str, object, int, str]] = MEMBERS_BY_REGION, radius: float = 90.0
+) -> list[Slice]:
     """SVG paths of a pie chart of ``shares`` (percentages summing to 100), clockwise from
     12 o'clock.
 

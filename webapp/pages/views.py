@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 
 from webapp.brochures.media import documents_for_media
 from webapp.clock import today
@@ -32,7 +33,7 @@ ASSOCIATION_SITE = {
 
 
 @root_bp.get("/")
-def root():
+def root() -> ResponseReturnValue:
     """``/``: redirect (302) to the home page in the remembered or negotiated locale;
     ``Vary: Accept-Language, Cookie``."""
     response = redirect(url_for("pages.home", lang_code=negotiate_locale()))
@@ -41,13 +42,13 @@ def root():
 
 
 @root_bp.get("/favicon.ico")
-def favicon():
+def favicon() -> ResponseReturnValue:
     """Browsers that ask for ``/favicon.ico`` get the site's SVG icon (301)."""
     return redirect(url_for("static", filename="img/favicon.svg"), 301)
 
 
 @bp.get("/")
-def home():
+def home() -> ResponseReturnValue:
     """Home: who IASSIST is, the next annual conference, the ways in."""
     session = get_session()
     return render_template(
@@ -59,7 +60,7 @@ def home():
 
 
 @bp.get("/about/")
-def about():
+def about() -> ResponseReturnValue:
     """About: the content of the association's About page (seed 000), with the brochure
     and factsheet downloads (:func:`webapp.brochures.media.documents_for_media`)."""
     return render_template(
@@ -71,7 +72,7 @@ def about():
 
 
 @bp.get("/conferences/")
-def conferences():
+def conferences() -> ResponseReturnValue:
     """Conferences: the annual conference text (seed 002) with its forthcoming and recent
     events and the past conferences computed from the store."""
     session = get_session()

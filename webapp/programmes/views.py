@@ -24,7 +24,7 @@ from webapp.db import get_session
 from webapp.errors import bad_request
 from webapp.events.filters import FilterError
 from webapp.events.models import Event
-from webapp.htmx import add_vary, render_fragment, wants_fragment
+from webapp.htmx import add_vary, push_url, render_fragment, trigger_id, wants_fragment
 from webapp.programmes.codes import CREDIT, CREDIT_URL, SESSION_TYPES, talks_count_label
 from webapp.programmes.filters import ProgrammeFilter
 from webapp.programmes.models import (
@@ -235,11 +235,9 @@ def search() -> ResponseReturnValue:
     try:
         flt = ProgrammeFilter.from_args(request.args)
     except FilterError as error:
-        # The error page's language links lead to the search without the bad value.
-        g.canonical_args = {}
         return bad_request(error.parameter, error.message)
-    g.canonical_args = flt.to_args()
-    canonical = url_for("programmes.search", **g.canonical_args)
+    canonical_args = flt.to_args()
+    canonical = url_for("programmes.search", **canonical_args)
     fragment = wants_fragment(RESULTS_ID)
     if not fragment and request.full_path.rstrip("?") != canonical:
         return add_vary(redirect(canonical, 302))
@@ -284,13 +282,14 @@ def search() -> ResponseReturnValue:
         "page_title": _page_title(flt),
         "count_label": talks_count_label(total),
         "results_id": RESULTS_ID,
+        # The language switcher links to this view with these arguments.
+        "canonical_args": canonical_args,
     }
     if fragment:
-        trigger = request.htmx.trigger or ""
+        trigger = trigger_id()
         context["oob_facets"] = [f for f in FACETS if trigger != f"facet-{f}"]
         html = render_fragment("programmes/search.html", ["results", "oob"], **context)
-        response = make_response(html)
-        response.headers["HX-Push-Url"] = canonical
+        response = push_url(make_response(html), canonical)
     else:
         response = make_response(render_template("programmes/search.html", **context))
     return add_vary(response)
