@@ -25,11 +25,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import delete, exists, insert, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from webapp.events.loader import (
     EVENTS_FILE,
@@ -217,7 +218,7 @@ class _Reader:
     def __init__(self, file: str) -> None:
         self.file = file
 
-    def fail(self, record: str | None, name: str | None, message: str) -> None:
+    def fail(self, record: str | None, name: str | None, message: str) -> NoReturn:
         raise ProgrammeLoadError(self.file, record, name, message)
 
     def obj(self, value: Any, record: str, keys: tuple[str, ...]) -> dict[str, Any]:
@@ -260,6 +261,8 @@ class _Reader:
             where = f"{record}, file {position}"
             item = self.obj(item, where, ("url", "name"))
             url = self.url(item["url"], where, "url")
+            if url is None:
+                self.fail(where, "url", "is required")
             result.append((url, to_text(self.text(item["name"], where, "name", required=True))))
         return result
 
@@ -499,7 +502,12 @@ def _people(records: list[ProgrammeRecord]) -> dict[str, tuple[str, str]]:
         if key in canonical:
             name = canonical[key]
         else:
-            name = max(spellings[key], key=lambda n, k=key: (spellings[k][n], newest[(k, n)], n))
+            counts = spellings[key]
+
+            def rank(spelling: str, key: str = key, counts: Counter = counts) -> tuple:
+                return (counts[spelling], newest[(key, spelling)], spelling)
+
+            name = max(counts, key=rank)
         people[key] = name
         slugs[person_slug(name)].append(key)
     result = {}
@@ -514,18 +522,17 @@ def _people(records: list[ProgrammeRecord]) -> dict[str, tuple[str, str]]:
 def _insert_programme(
     session: Session, record: ProgrammeRecord, event_id: int, person_ids: dict[str, int]
 ) -> None:
-    programme_id = session.scalar(
-        insert(Programme).returning(Programme.id),
-        [
-            {
-                "event_id": event_id,
-                "year": record.year,
-                "source_file": record.source_file,
-                "talk_count": record.talk_count,
-                "fingerprint": record.fingerprint,
-            }
-        ],
-    )
+    programme_id = session.execute(
+        insert(Programme)
+        .values(
+            event_id=event_id,
+            year=record.year,
+            source_file=record.source_file,
+            talk_count=record.talk_count,
+            fingerprint=record.fingerprint,
+        )
+        .returning(col(Programme.id))
+    ).scalar_one()
     session_rows = [
         {
             "programme_id": programme_id,
@@ -543,7 +550,9 @@ def _insert_programme(
     ]
     session_ids = list(
         session.scalars(
-            insert(ProgrammeSession).returning(ProgrammeSession.id, sort_by_parameter_order=True),
+            insert(ProgrammeSession).returning(
+                col(ProgrammeSession.id), sort_by_parameter_order=True
+            ),
             session_rows,
         )
     )
@@ -579,7 +588,7 @@ def _insert_programme(
         return
     presentation_ids = list(
         session.scalars(
-            insert(Presentation).returning(Presentation.id, sort_by_parameter_order=True),
+            insert(Presentation).returning(col(Presentation.id), sort_by_parameter_order=True),
             presentation_rows,
         )
     )
@@ -629,7 +638,9 @@ def sync_programmes(session: Session, records: list[ProgrammeRecord]) -> Program
 
     report = ProgrammeReport()
     events = dict(
-        session.execute(select(Event.year, Event.id).where(Event.kind == "annual_conference")).all()
+        session.execute(
+            select(col(Event.year), col(Event.id)).where(col(Event.kind) == "annual_conference")
+        ).all()
     )
     existing = {p.year: p for p in session.scalars(select(Programme))}
     people = _people(records)
@@ -642,7 +653,7 @@ def sync_programmes(session: Session, records: list[ProgrammeRecord]) -> Program
         elif (person.name, person.slug) != (name, slug):
             person.name, person.slug = name, slug
     session.flush()
-    person_ids = dict(session.execute(select(Person.key, Person.id)).all())
+    person_ids = dict(session.execute(select(col(Person.key), col(Person.id))).all())
     for record in records:
         if record.year not in events:
             raise ProgrammeLoadError(
@@ -657,19 +668,19 @@ def sync_programmes(session: Session, records: list[ProgrammeRecord]) -> Program
             report.unchanged += 1
             continue
         if current is not None:
-            session.execute(delete(Programme).where(Programme.id == current.id))
+            session.execute(delete(Programme).where(col(Programme.id) == current.id))
             report.updated += 1
         else:
             report.added += 1
         _insert_programme(session, record, events[record.year], person_ids)
     for programme in existing.values():
-        session.execute(delete(Programme).where(Programme.id == programme.id))
+        session.execute(delete(Programme).where(col(Programme.id) == programme.id))
         report.removed += 1
     session.expire_all()
     orphans = session.execute(
-        delete(Person).where(~exists().where(Presenter.person_id == Person.id))
+        delete(Person).where(~exists().where(col(Presenter.person_id) == col(Person.id)))
     )
-    report.people_removed = orphans.rowcount or 0
+    report.people_removed = cast(CursorResult, orphans).rowcount or 0
     if report.changed:
         refresh_index(session)
     return report
@@ -719,4 +730,4 @@ def load_bundled_data(
 
 def has_programmes(session: Session) -> bool:
     """True when the store holds at least one programme."""
-    return session.scalar(select(exists().where(Programme.id.is_not(None)))) or False
+    return session.scalar(select(exists().where(col(Programme.id).is_not(None)))) or False

@@ -26,11 +26,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import DDL, event, func, select, text
 from sqlalchemy.engine import Connection
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from webapp.programmes.codes import SESSION_TYPES
 from webapp.programmes.models import Presentation, Programme
@@ -70,13 +71,13 @@ _PG_DDL = [
     f"GENERATED ALWAYS AS ({_PG_VECTOR}) STORED",
     "CREATE INDEX IF NOT EXISTS ix_presentation_search ON presentation USING GIN (search_vector)",
 ]
+#: The ``presentation`` table (SQLAlchemy Core), whose creation creates the index too.
+PRESENTATION_TABLE = SQLModel.metadata.tables[Presentation.__tablename__]
 for _statement in _SQLITE_DDL:
-    event.listen(
-        Presentation.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite")
-    )
+    event.listen(PRESENTATION_TABLE, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in _PG_DDL:
     event.listen(
-        Presentation.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
+        PRESENTATION_TABLE, "after_create", DDL(_statement).execute_if(dialect="postgresql")
     )
 
 
@@ -216,8 +217,8 @@ class TalkFacets:
     session_type: dict[str, int]
 
 
-def _conditions(connection: Connection, query: TalkQuery) -> list:
-    conditions = []
+def _conditions(connection: Connection, query: TalkQuery) -> list[Any]:
+    conditions: list[Any] = []
     if query.terms:
         if connection.dialect.name == "postgresql":
             conditions.append(
@@ -233,9 +234,9 @@ def _conditions(connection: Connection, query: TalkQuery) -> list:
                 ).bindparams(match=fts5_expression(query.terms))
             )
     if query.year_from is not None:
-        conditions.append(Presentation.year.between(query.year_from, query.year_to))
+        conditions.append(col(Presentation.year).between(query.year_from, query.year_to))
     if query.session_type is not None:
-        conditions.append(Presentation.session_type == query.session_type)
+        conditions.append(col(Presentation.session_type) == query.session_type)
     return conditions
 
 
@@ -308,14 +309,18 @@ def search_talks(session: Session, query: TalkQuery, page: int, per_page: int) -
         rows = _ranked_page(session, query, per_page, offset)
         hits = [TalkHit(pid, marked_snippet(snippet)) for pid, snippet in rows]
     else:
-        rows = session.execute(
-            select(Presentation.id, Presentation.abstract_text)
+        plain = session.execute(
+            select(col(Presentation.id), col(Presentation.abstract_text))
             .where(*conditions)
-            .order_by(Presentation.year.desc(), Presentation.session_number, Presentation.number)
+            .order_by(
+                col(Presentation.year).desc(),
+                col(Presentation.session_number),
+                col(Presentation.number),
+            )
             .limit(per_page)
             .offset(offset)
         ).all()
-        hits = [TalkHit(pid, excerpt(abstract)) for pid, abstract in rows]
+        hits = [TalkHit(pid, excerpt(abstract)) for pid, abstract in plain]
     pages = max(1, -(-total // per_page))
     return TalkResults(hits, total, page, pages, per_page)
 
@@ -324,19 +329,19 @@ def facet_counts(session: Session, query: TalkQuery) -> TalkFacets:
     """Year and session-type counts for ``query``, each facet with its own filter
     cleared (so options never vanish; a zero is shown disabled)."""
     connection = session.connection()
-    years = session.scalars(select(Programme.year).order_by(Programme.year.desc())).all()
+    years = session.scalars(select(col(Programme.year)).order_by(col(Programme.year).desc())).all()
     by_year = dict(
         session.execute(
-            select(Presentation.year, func.count())
+            select(col(Presentation.year), func.count())
             .where(*_conditions(connection, query.without("year")))
-            .group_by(Presentation.year)
+            .group_by(col(Presentation.year))
         ).all()
     )
     by_type = dict(
         session.execute(
-            select(Presentation.session_type, func.count())
+            select(col(Presentation.session_type), func.count())
             .where(*_conditions(connection, query.without("type")))
-            .group_by(Presentation.session_type)
+            .group_by(col(Presentation.session_type))
         ).all()
     )
     return TalkFacets(

@@ -13,12 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
+from typing import Any, cast
 
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlmodel import col
 
 from webapp.db import get_session
 from webapp.errors import bad_request
@@ -68,16 +70,16 @@ def load_talks(presentations: list[Presentation]) -> list[Talk]:
     session = get_session()
     rows = session.execute(
         select(Presenter, Person)
-        .join(Person, Person.id == Presenter.person_id)
-        .where(Presenter.presentation_id.in_(by_id))
-        .order_by(Presenter.presentation_id, Presenter.position)
+        .join(Person, col(Person.id) == col(Presenter.person_id))
+        .where(col(Presenter.presentation_id).in_(by_id))
+        .order_by(col(Presenter.presentation_id), col(Presenter.position))
     ).all()
     for presenter, person in rows:
         by_id[presenter.presentation_id].presenters.append((presenter, person))
     links = session.scalars(
         select(PresentationLink)
-        .where(PresentationLink.presentation_id.in_(by_id))
-        .order_by(PresentationLink.presentation_id, PresentationLink.position)
+        .where(col(PresentationLink.presentation_id).in_(by_id))
+        .order_by(col(PresentationLink.presentation_id), col(PresentationLink.position))
     ).all()
     for link in links:
         talk = by_id[link.presentation_id]
@@ -93,7 +95,9 @@ def _programme_counts() -> dict[int, tuple[int, int]]:
     if "programme_counts" not in g:
         rows = (
             get_session()
-            .execute(select(Programme.event_id, Programme.year, Programme.talk_count))
+            .execute(
+                select(col(Programme.event_id), col(Programme.year), col(Programme.talk_count))
+            )
             .all()
         )
         g.programme_counts = {event_id: (year, count) for event_id, year, count in rows}
@@ -103,7 +107,7 @@ def _programme_counts() -> dict[int, tuple[int, int]]:
 def programme_link(event: Event) -> tuple[str, str] | None:
     """(URL, "Programme: 168 talks") of an event's programme, or None when it has none:
     for the event page and the event browser's cards."""
-    found = _programme_counts().get(event.id)
+    found = _programme_counts().get(event.id) if event.id is not None else None
     if found is None:
         return None
     year, count = found
@@ -115,8 +119,8 @@ def _year_event(year: int) -> tuple[Programme, Event]:
     session = get_session()
     row = session.execute(
         select(Programme, Event)
-        .join(Event, Event.id == Programme.event_id)
-        .where(Programme.year == year)
+        .join(Event, col(Event.id) == col(Programme.event_id))
+        .where(col(Programme.year) == year)
     ).first()
     if row is None:
         abort(404)
@@ -132,13 +136,13 @@ def programme(year: int) -> str:
     session = get_session()
     sessions = session.scalars(
         select(ProgrammeSession)
-        .where(ProgrammeSession.programme_id == programme_row.id)
-        .order_by(ProgrammeSession.number)
+        .where(col(ProgrammeSession.programme_id) == programme_row.id)
+        .order_by(col(ProgrammeSession.number))
     ).all()
     presentations = session.scalars(
         select(Presentation)
-        .where(Presentation.programme_id == programme_row.id)
-        .order_by(Presentation.session_number, Presentation.number)
+        .where(col(Presentation.programme_id) == programme_row.id)
+        .order_by(col(Presentation.session_number), col(Presentation.number))
     ).all()
     talks_by_session: dict[int, list[Talk]] = defaultdict(list)
     for talk in load_talks(list(presentations)):
@@ -146,8 +150,8 @@ def programme(year: int) -> str:
     files: dict[int, list[SessionFile]] = defaultdict(list)
     for item in session.scalars(
         select(SessionFile)
-        .where(SessionFile.session_id.in_([s.id for s in sessions]))
-        .order_by(SessionFile.session_id, SessionFile.position)
+        .where(col(SessionFile.session_id).in_([s.id for s in sessions]))
+        .order_by(col(SessionFile.session_id), col(SessionFile.position))
     ):
         files[item.session_id].append(item)
     ordered = sorted(sessions, key=lambda s: (s.day is None, s.day or date.min, s.number))
@@ -169,9 +173,9 @@ def talk(year: int, session_number: int, number: int) -> str:
     session = get_session()
     presentation = session.scalars(
         select(Presentation).where(
-            Presentation.year == year,
-            Presentation.session_number == session_number,
-            Presentation.number == number,
+            col(Presentation.year) == year,
+            col(Presentation.session_number) == session_number,
+            col(Presentation.number) == number,
         )
     ).first()
     if presentation is None:
@@ -186,26 +190,27 @@ def talk(year: int, session_number: int, number: int) -> str:
 def person(slug: str) -> str:
     """A person's page: every talk they gave, newest first. 404 for an unknown slug."""
     session = get_session()
-    found = session.scalars(select(Person).where(Person.slug == slug)).first()
+    found = session.scalars(select(Person).where(col(Person.slug) == slug)).first()
     if found is None:
         abort(404)
     presentations = session.scalars(
         select(Presentation)
-        .join(Presenter, Presenter.presentation_id == Presentation.id)
-        .where(Presenter.person_id == found.id)
-        .order_by(Presentation.year.desc(), Presentation.session_number, Presentation.number)
+        .join(Presenter, col(Presenter.presentation_id) == col(Presentation.id))
+        .where(col(Presenter.person_id) == found.id)
+        .order_by(
+            col(Presentation.year).desc(),
+            col(Presentation.session_number),
+            col(Presentation.number),
+        )
     ).all()
     unique = list({p.id: p for p in presentations}.values())
     talks = load_talks(unique)
     institutions = []
     for talk_item in talks:
         for presenter, who in talk_item.presenters:
-            if (
-                who.id == found.id
-                and presenter.institution
-                and presenter.institution not in institutions
-            ):
-                institutions.append(presenter.institution)
+            institution = presenter.institution
+            if who.id == found.id and institution and institution not in institutions:
+                institutions.append(institution)
     return render_template(
         "programmes/person.html", person=found, talks=talks, institutions=institutions
     )
@@ -216,7 +221,7 @@ def _page_title(flt: ProgrammeFilter) -> str:
     if flt.q:
         parts.append(f"“{flt.q}”")
     if flt.year:
-        parts.append(flt.year_label)
+        parts.append(flt.year_label or "")
     if flt.session_type:
         parts.append(str(SESSION_TYPES[flt.session_type]))
     if not parts:
@@ -237,7 +242,7 @@ def search() -> ResponseReturnValue:
     except FilterError as error:
         return bad_request(error.parameter, error.message)
     canonical_args = flt.to_args()
-    canonical = url_for("programmes.search", **canonical_args)
+    canonical = url_for("programmes.search", **cast(dict[str, Any], canonical_args))
     fragment = wants_fragment(RESULTS_ID)
     if not fragment and request.full_path.rstrip("?") != canonical:
         return add_vary(redirect(canonical, 302))
@@ -257,15 +262,16 @@ def search() -> ResponseReturnValue:
     if results is not None and results.hits:
         ids = [hit.presentation_id for hit in results.hits]
         rows = {
-            p.id: p for p in session.scalars(select(Presentation).where(Presentation.id.in_(ids)))
+            p.id: p
+            for p in session.scalars(select(Presentation).where(col(Presentation.id).in_(ids)))
         }
         talks = load_talks([rows[i] for i in ids])
         snippets = {hit.presentation_id: hit.snippet for hit in results.hits}
         session_ids = {t.presentation.session_id for t in talks}
         titles = dict(
             session.execute(
-                select(ProgrammeSession.id, ProgrammeSession.title_text).where(
-                    ProgrammeSession.id.in_(session_ids)
+                select(col(ProgrammeSession.id), col(ProgrammeSession.title_text)).where(
+                    col(ProgrammeSession.id).in_(session_ids)
                 )
             ).all()
         )
