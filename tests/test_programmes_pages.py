@@ -24,7 +24,8 @@ LOCALES = ["en", "fr", "de", "pt", "es"]
 
 
 def _text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    """The page's text as a reader sees it (tags removed, whitespace collapsed)."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
 
 
 def test_programme_page_lists_every_session_and_talk_of_the_file(programmes_client, reference_programmes):
@@ -129,9 +130,9 @@ def test_event_page_and_event_card_link_to_the_programme(programmes_client):
     html = programmes_client.get("/en/events/?year=2025").get_data(as_text=True)
     assert '<a href="/en/programmes/2025/">Programme: 166 talks</a>' in html
     html = programmes_client.get("/de/events/?year=2000-2009").get_data(as_text=True)
-    assert html.count('href="/de/programmes/') == 10
+    results = html.split('<div id="event-results"', 1)[1]
+    assert results.count('href="/de/programmes/') == 10
     # No programme for 2020 (postponed) or the workshops.
-    html = programmes_client.get("/en/events/2026-workshop-entebbe/").get_data(as_text=True) if False else ""
     html = programmes_client.get("/en/events/?year=2020").get_data(as_text=True)
     assert "/en/programmes/" not in html.split('<div id="event-results"', 1)[1]
 
