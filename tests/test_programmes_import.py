@@ -143,6 +143,8 @@ def _source_value(node: dict, name: str):
         return "(HTML)" if "<a href=" in (node.get("sessionFile") or "") else None
     value = node.get(name)
     if name == "institution":
+        if len(value or "") > 1000:
+            return value  # the abstract pasted into it, whitespace as given
         return " ".join((value or "").split())  # absent and empty are the same: none given
     if isinstance(value, list):
         return json.dumps(value, ensure_ascii=False)
@@ -313,6 +315,8 @@ def _snapshot(app) -> dict:
          "2024.json, session 6, presentation 1, field 'recording'"),
         (lambda d: d["sessions"][5].update(number=7), "2024.json, session 6, field 'number'"),
         (lambda d: d.update(year=2023), "2024.json, programme, field 'year'"),
+        (lambda d: d["sessions"][3]["presentations"][0]["presenters"][0].update(institution="x" * 1001),
+         "2024.json, session 4, presentation 1, presenter 1, field 'institution'"),
     ],
 )
 def test_a_bad_record_is_rejected_with_its_location_and_nothing_changes(programmes_app, tmp_path, edit, location):

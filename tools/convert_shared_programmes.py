@@ -287,15 +287,27 @@ def convert_dois(value: Any, file: str, record: str, fixes: Fixes) -> list[str]:
 
 
 def convert_presenters(
-    presenters: list[dict], year: int, file: str, record: str, fixes: Fixes
+    presenters: list[dict], year: int, file: str, record: str, fixes: Fixes, abstract: str = ""
 ) -> list[dict]:
     """Presenters as [{"name", "institution"}], names cleaned as listed in the module's
-    docstring."""
+    docstring; an institution into which the talk's abstract was pasted is cut before it."""
     result = []
+    opening = " ".join(abstract.split())[:60]
     for number, presenter in enumerate(presenters, start=1):
         where = f"{record}, presenter {number}"
         source = presenter.get("name") or ""
         institution = " ".join((presenter.get("institution") or "").split())
+        if len(opening) == 60 and opening in institution:
+            cut = institution[: institution.index(opening)].strip()
+            fixes.add(
+                file,
+                where,
+                "institution",
+                presenter.get("institution"),
+                cut,
+                "institution-abstract-pasted-dropped",
+            )
+            institution = cut
         name = " ".join(source.split())
         if name != source:
             fixes.add(file, where, "name", source, name, "name-whitespace-collapsed")
@@ -386,7 +398,12 @@ def convert_presentation(
         "title": presentation.get("title") or "",
         "abstract": presentation.get("abstract") or "",
         "presenters": convert_presenters(
-            presentation.get("presenters") or [], year, file, record, fixes
+            presentation.get("presenters") or [],
+            year,
+            file,
+            record,
+            fixes,
+            presentation.get("abstract") or "",
         ),
         "dois": dois,
         "files": convert_files(presentation.get("files") or [], file, record, fixes),

@@ -62,6 +62,18 @@ DOI = re.compile(r"^10\.\d{4,9}/[^\s<>\"]+$")
 URL = re.compile(r"^https?://[^\s<>\"]+$")
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 FILE_NAME = re.compile(r"^([0-9]{4})\.json$")
+#: Longest text accepted per field, in characters (the columns' lengths, so that SQLite,
+#: which does not enforce them, accepts exactly what PostgreSQL does).
+MAX_LENGTH = {
+    "title": 1000,
+    "chair": 1000,
+    "moderator": 1000,
+    "name": 300,
+    "institution": 1000,
+    "source": 200,
+    "url": 1000,
+    "recording": 1000,
+}
 
 
 class ProgrammeLoadError(LoadError):
@@ -239,6 +251,9 @@ class _Reader:
             self.fail(record, name, "is required")
         if "\x00" in value:
             self.fail(record, name, "holds a NUL character")
+        limit = MAX_LENGTH.get(name)
+        if limit is not None and len(value) > limit:
+            self.fail(record, name, f"is longer than {limit} characters")
         return value
 
     def url(self, value: Any, record: str, name: str) -> str | None:
@@ -246,6 +261,8 @@ class _Reader:
             return None
         if not isinstance(value, str) or not URL.match(value):
             self.fail(record, name, f"{value!r} is not an http(s) URL")
+        if len(value) > MAX_LENGTH["url"]:
+            self.fail(record, name, f"is longer than {MAX_LENGTH['url']} characters")
         return value
 
     def number(self, value: Any, expected: int, record: str) -> int:

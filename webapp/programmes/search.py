@@ -6,8 +6,9 @@
   ``bm25()`` with the title weighted most; rebuilt by the load (:func:`refresh_index`).
 - PostgreSQL: a generated ``tsvector`` column ``presentation.search_vector`` with a GIN
   index, built with the text search configuration ``iassist_search`` (``simple`` with
-  ``unaccent`` on words: no stemming, as FTS5), ranked by ``ts_rank``, snippets by
-  ``ts_headline``. Needs the ``unaccent`` extension (PostgreSQL's contrib, created here).
+  ``unaccent`` on words: no stemming, as FTS5; punctuation separates words, as in
+  FTS5), ranked by ``ts_rank``, snippets by ``ts_headline``. Needs the ``unaccent``
+  extension (PostgreSQL's contrib, created here).
 
 A visitor's query is data, never query syntax (:func:`parse_query`): words are taken out
 of it (letters and digits; everything else separates words), each word matches the
@@ -52,8 +53,11 @@ _SQLITE_DDL = [
     "content='presentation', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')",
 ]
+#: Punctuation separates words, as in FTS5's unicode61 tokenizer (PostgreSQL's parser
+#: would otherwise read "data/metadata" as one file path and a URL as one token).
 _PG_VECTOR = " || ".join(
-    f"setweight(to_tsvector('iassist_search', coalesce({column}, '')), '{weight}')"
+    "setweight(to_tsvector('iassist_search', "
+    f"regexp_replace(coalesce({column}, ''), '[[:punct:]]+', ' ', 'g')), '{weight}')"
     for column, weight in (
         ("title_text", "A"),
         ("presenters_text", "B"),
