@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: serve test setup test-setup translations extract-messages update-catalogues \
-        compile-catalogues check-catalogues load-events build-brochures benchmark clean
+        compile-catalogues check-catalogues load-events reset-db build-brochures benchmark clean
 
 serve: setup
 	$(BIN)/iassist-serve
@@ -45,6 +45,10 @@ check-catalogues: $(BIN)/.installed
 
 load-events: $(BIN)/.installed
 	$(FLASK) load-events
+
+# After a change of the models: rebuild the store from the bundled data (all or nothing).
+reset-db: $(BIN)/.installed
+	$(FLASK) reset-db
 
 build-brochures: setup
 	$(FLASK) build-brochures

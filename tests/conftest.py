@@ -1,5 +1,6 @@
 """Shared fixtures: an app on a real SQLite file with the bundled events loaded, a test
-client, a CLI runner, and the site served by real waitress on a free port.
+client, a CLI runner, and the site served by real waitress on a free port. ``tests`` is a
+package: a module that needs a helper from here imports it as ``tests.conftest``.
 
 Today is fixed at 2026-11-22 (``IASSIST_TODAY``): IASSIST 2027 in Vancouver is the next
 event, the 2026 Entebbe workshop is just over.

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from browser.conftest_brochures import (  # noqa: F401 - brochure_site is a fixture
+from tests.browser.conftest_brochures import (  # noqa: F401 - brochure_site is a fixture
     brochure_site,
     clone_site,
     official_pdf,

@@ -14,13 +14,13 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from browser.conftest_brochures import (  # noqa: F401 - brochure_site is a fixture
+from tests.browser.conftest_brochures import (  # noqa: F401 - brochure_site is a fixture
     DOWNLOAD_NAMES,
     brochure_site,
     clone_site,
     official_pdf,
 )
-from conftest import LiveServer
+from tests.conftest import LiveServer
 from webapp.brochures.build import build_missing
 from webapp.brochures.media import documents_for_media, format_size, language_order
 from webapp.brochures.models import KINDS

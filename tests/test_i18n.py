@@ -141,17 +141,22 @@ def test_a_translation_in_the_data_is_shown_without_lang(client):
     assert '<span lang="en">Partners for access: working together in a changing data environment</span>' in german
 
 
+#: The region options in alphabetical order of each language (accents ignored:
+#: "États-Unis" sorts with "Etats", "Ásia" with "Asia").
+REGION_ORDER = {
+    "en": ["Africa", "Asia-Pacific", "Canada", "Europe", "Online", "United States"],
+    "fr": ["Afrique", "Asie-Pacifique", "Canada", "En ligne", "États-Unis", "Europe"],
+    "de": ["Afrika", "Asien-Pazifik", "Europa", "Kanada", "Online", "Vereinigte Staaten"],
+    "pt": ["África", "Ásia-Pacífico", "Canadá", "Estados Unidos", "Europa", "On-line"],
+    "es": ["África", "Asia-Pacífico", "Canadá", "En línea", "Estados Unidos", "Europa"],
+}
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_region_options_sorted_by_the_locale_s_collation(client, locale):
     html = client.get(f"/{locale}/events/").get_data(as_text=True)
     labels = re.findall(r'<label for="filter-region-(?!all)[a-z_]+">([^<]+?) <span', html)
-    assert len(labels) == 6
-    import unicodedata
-
-    def key(text):
-        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
-
-    assert labels == sorted(labels, key=key)
+    assert labels == REGION_ORDER[locale]
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -4,12 +4,13 @@ invariants as on SQLite (``DATABASE_URL`` is any SQLAlchemy URL)."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from tests.conftest import make_app
 from tests.postgres_server import postgres_server
-from webapp.db import get_engine
+from webapp.db import add_store_loader, get_engine
 from webapp.events.loader import LoadError, load_events
 from webapp.events.models import Event
 
@@ -74,3 +75,29 @@ def test_a_rejected_load_leaves_postgres_as_it_was(pg_app, tmp_path):
             load_events(session, bad, TRANSLATIONS_FILE)
         titles = session.exec(select(Event.title).where(Event.slug == "1974-joint-meeting-toronto")).one()
     assert titles.startswith("Conference on data archives")
+
+
+def test_reset_db_rebuilds_an_old_schema_on_postgres(pg_app):
+    from tests.test_store import EVENT_COLUMNS, counts
+
+    engine = get_engine(pg_app)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE event_translation"))
+        connection.execute(text("DROP TABLE event"))
+        connection.execute(text("CREATE TABLE event (id SERIAL PRIMARY KEY, slug TEXT)"))
+    engine.dispose()
+    result = pg_app.test_cli_runner().invoke(args=["reset-db", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "Events loaded: 64 added" in result.output
+    assert {c["name"] for c in inspect(engine).get_columns("event")} == EVENT_COLUMNS
+    assert counts(pg_app) == (64, 1)
+
+
+def test_a_failed_reset_leaves_postgres_as_it_was(pg_app):
+    from tests.test_store import counts, failing_loader
+
+    add_store_loader(pg_app, "Failing", failing_loader)
+    result = pg_app.test_cli_runner().invoke(args=["reset-db", "--yes"])
+    assert result.exit_code == 1
+    assert "nothing changed: the data source is unreachable" in result.output
+    assert counts(pg_app) == (64, 1)

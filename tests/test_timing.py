@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from webapp.db import get_engine
 from webapp.events.models import Event
-from webapp.events.timing import is_past_sql, timing, timing_sql
+from webapp.events.timing import is_past_sql, timing, timing_condition_sql, timing_sql
 
 # An event held 10-14 June 2026 (inclusive), and three events whose days are unknown.
 DATED = ("dated", date(2026, 6, 10), date(2026, 6, 14), 2026)
@@ -81,3 +81,22 @@ def test_sql_filter_by_timing(store):
     past = store.exec(select(Event.slug).where(is_past_sql(today) == 1)).all()
     assert ongoing == ["dated"]
     assert past == ["unknown-2025"]
+
+
+@pytest.mark.parametrize(("event", "today", "expected"), GRID, ids=IDS)
+def test_sql_condition(store, event, today, expected):
+    """The CASE-free condition selects the event for its timing and for no other."""
+    for timing_ in ("upcoming", "ongoing", "past"):
+        condition = timing_condition_sql(today, timing_)
+        found = store.exec(select(Event.slug).where(Event.slug == event[0], condition)).all()
+        assert found == ([event[0]] if timing_ == expected else []), timing_
+    both = timing_condition_sql(today, "upcoming", "ongoing")
+    found = store.exec(select(Event.slug).where(Event.slug == event[0], both)).all()
+    assert found == ([] if expected == "past" else [event[0]])
+
+
+def test_sql_condition_has_no_case(store):
+    sql = str(timing_condition_sql(date(2026, 6, 12), "past").compile())
+    assert "CASE" not in sql
+    with pytest.raises(ValueError, match="not timings"):
+        timing_condition_sql(date(2026, 6, 12), "later")

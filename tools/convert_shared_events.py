@@ -2,7 +2,7 @@
 
 Run once when the shared reference file changes::
 
-    python tools/convert_shared_events.py ../shared/data/iassist_events.csv
+    .venv/bin/python tools/convert_shared_events.py ../shared/data/iassist_events.csv
 
 It writes ``webapp/events/data/events.csv`` (one row per event, with a stable slug and
 the conference number split out of the title) and
@@ -20,11 +20,14 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from webapp.events.codes import ANNUAL_CONFERENCE, JOINT_MEETING, REGIONAL_WORKSHOP
+
 OUT = Path(__file__).resolve().parent.parent / "webapp" / "events" / "data"
+#: kind code -> the word for it in slugs
 KIND_SLUG = {
-    "annual_conference": "conference",
-    "regional_workshop": "workshop",
-    "joint_meeting": "joint-meeting",
+    ANNUAL_CONFERENCE: "conference",
+    REGIONAL_WORKSHOP: "workshop",
+    JOINT_MEETING: "joint-meeting",
 }
 # "(50th annual conference)", "- 46th annual conference", "1st IASSIST Africa Regional Workshop"
 NUMBER = re.compile(

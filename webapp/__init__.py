@@ -1,4 +1,11 @@
-"""The IASSIST website: a Flask application built by :func:`create_app`."""
+"""The IASSIST website: a Flask application built by :func:`create_app`.
+
+Infrastructure modules (``config``, ``db``, ``i18n``, ``htmx``, ``errors``, ``clock``,
+``catalogues``) know no domain; each domain (``events``, ``programmes``, ``pages``,
+``brochures``) is a package with its blueprint (``views``) and, where it has commands,
+``cli``. This module is the one place that wires them together: extensions, blueprints
+and every domain's ``register_commands``.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +16,8 @@ from flask import Flask
 from flask_talisman import Talisman
 from htmx_flask import Htmx
 
-from webapp import db, errors, i18n
-from webapp.config import PROJECT_ROOT, settings_from_env
+from webapp import catalogues, db, errors, i18n
+from webapp.config import PROJECT_ROOT, check_settings, settings_from_env
 
 #: Content-Security-Policy: everything from this site only, no inline script or style
 #: (htmx is self-hosted and configured through a <meta> tag, see templates/base.html).
@@ -33,7 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Args:
         config: settings that win over the environment and the defaults (see
             :func:`webapp.config.settings_from_env`), e.g. ``{"DATABASE_URL": ...}`` in
-            tests.
+            tests. Both are checked by :func:`webapp.config.check_settings`.
 
     Returns:
         The Flask app, with its blueprints, CLI commands, error pages and security headers.
@@ -41,7 +48,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         command) does that.
 
     Raises:
-        ValueError: a setting from the environment has the wrong form.
+        webapp.config.ConfigError: a setting has a value of the wrong form (the message
+            names it and what is expected).
     """
     app = Flask(
         __name__,
@@ -53,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings_from_env(app.instance_path))
     if config:
         app.config.update(config)
+    app.config.update(check_settings(app.config))
 
     Htmx(app)
     Talisman(
@@ -68,10 +77,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
 
+    from webapp.brochures import cli as brochures_cli
     from webapp.brochures.views import bp as brochures_bp
+    from webapp.events import cli as events_cli
     from webapp.events.views import bp as events_bp
     from webapp.pages.views import bp as pages_bp
     from webapp.pages.views import root_bp
+    from webapp.programmes import cli as programmes_cli
     from webapp.programmes.views import bp as programmes_bp
 
     app.register_blueprint(root_bp)
@@ -80,7 +92,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(brochures_bp)
     app.register_blueprint(programmes_bp)
 
-    from webapp.cli import register_commands
-
-    register_commands(app)
+    # Every command of every module, registered the same way: `flask --app wsgi --help`.
+    for register_commands in (
+        db.register_commands,
+        catalogues.register_commands,
+        events_cli.register_commands,
+        programmes_cli.register_commands,
+        brochures_cli.register_commands,
+    ):
+        register_commands(app)
     return app

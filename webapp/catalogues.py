@@ -14,6 +14,8 @@ the Makefile):
 - ``check``: fail on any untranslated or fuzzy message, a catalogue older than the code
   and templates (a message the code uses that the catalogue lacks, or one it holds that
   the code no longer uses), or a translation that drops or adds a format placeholder.
+
+:func:`register_commands` adds them to the app's CLI.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
 from babel import Locale
 from babel.messages.catalog import Message
 from babel.messages.pofile import read_po, write_po
+from flask import Flask
 
 from webapp.config import PROJECT_ROOT
 from webapp.i18n import DEFAULT_LOCALE, LOCALES
@@ -221,3 +225,43 @@ def check_all() -> list[CatalogueReport]:
     return [
         check_catalogue(locale, template_text) for locale in LOCALES if locale != DEFAULT_LOCALE
     ]
+
+
+def register_commands(app: Flask) -> None:
+    """Add ``flask translate extract|update|compile|check`` to ``app.cli``."""
+
+    @app.cli.group("translate")
+    def translate() -> None:
+        """Translation workflow: extract, update, compile, check."""
+
+    @translate.command("extract")
+    def extract_command() -> None:
+        """Extract the messages into translations/messages.pot."""
+        click.echo(f"Template written: {extract()}")
+
+    @translate.command("update")
+    def update_command() -> None:
+        """Extract, then merge new and changed messages into every catalogue."""
+        update()
+
+    @translate.command("compile")
+    def compile_command() -> None:
+        """Compile the catalogues to .mo files."""
+        compile_catalogues()
+
+    @translate.command("check")
+    def check_command() -> None:
+        """Fail on untranslated, fuzzy, missing, stale or placeholder-breaking messages."""
+        failed = False
+        for report in check_all():
+            click.echo(
+                f"{report.locale}: {report.messages} messages, {len(report.untranslated)} "
+                f"untranslated, {len(report.fuzzy)} fuzzy, {len(report.missing)} missing, "
+                f"{len(report.stale)} stale, {len(report.placeholder_errors)} placeholder errors"
+            )
+            for name in ("untranslated", "fuzzy", "missing", "stale", "placeholder_errors"):
+                for msgid in getattr(report, name)[:20]:
+                    click.echo(f"  {name}: {msgid!r}")
+            failed |= not report.ok
+        if failed:
+            raise click.ClickException("the catalogues are not complete")

@@ -1,24 +1,48 @@
-"""The SQLModel store: one engine per app, one session per request.
+"""The SQLModel store: one engine per app, one session per request, the schema, and the
+store's commands.
 
 The engine is built from ``DATABASE_URL`` (SQLite by default, any SQLAlchemy URL such as
 ``postgresql+psycopg://…``). :func:`get_session` gives the request's session, closed at
 teardown, as in Flask's tutorial (``get_db``).
+
+The schema is the tables of the domains' models (``SQLModel.metadata``: the models
+modules the app's blueprints import). ``init-db`` creates the tables that are
+missing; ``reset-db`` (:func:`rebuild_store`) changes the schema: it drops every table,
+creates the current schema and fills it with the bundled data, in one transaction, so a
+failure leaves the store as it was. The store knows no domain: a domain that has bundled
+data registers a loader with :func:`add_store_loader` (the events domain loads its CSV
+files).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask, current_app, g
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
+#: ``app.extensions`` key of the store loaders: a list of (name, function filling a fresh
+#: store through the given session and returning a printable report).
+STORE_LOADERS = "store_loaders"
 
-def make_engine(url: str) -> Engine:
+StoreLoader = Callable[[Session], object]
+
+
+def make_engine(url: str, transactional_ddl: bool = False) -> Engine:
     """An engine for ``url``; for SQLite, creates the file's folder and turns on foreign
     keys (SQLite leaves them off unless asked, per connection).
+
+    Args:
+        url: a SQLAlchemy URL.
+        transactional_ddl: for SQLite, begin transactions explicitly, so that ``CREATE``
+            and ``DROP TABLE`` are part of them (Python's sqlite3 module otherwise runs
+            them outside any transaction); the documented SQLAlchemy recipe. PostgreSQL's
+            DDL is transactional already.
 
     Raises:
         sqlalchemy.exc.ArgumentError: the URL is not a SQLAlchemy URL.
@@ -30,8 +54,16 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+        def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+            if transactional_ddl:
+                dbapi_connection.isolation_level = None
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+        if transactional_ddl:
+
+            @event.listens_for(engine, "begin")
+            def _sqlite_begin(connection: Connection) -> None:
+                connection.exec_driver_sql("BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -41,6 +73,7 @@ def init_app(app: Flask) -> None:
     """Bind the engine to ``app`` (``app.extensions['sqlmodel_engine']``) and close the
     request's session at teardown."""
     app.extensions["sqlmodel_engine"] = make_engine(app.config["DATABASE_URL"])
+    app.extensions[STORE_LOADERS] = []
     app.teardown_appcontext(_close_session)
 
 
@@ -63,11 +96,78 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 def create_schema(app: Flask | None = None) -> None:
-    """Create every table that does not exist yet (``CREATE TABLE IF NOT EXISTS``)."""
-    # Import the models so that their tables are in SQLModel.metadata.
-    from webapp.brochures import models as _brochure_models  # noqa: F401
-    from webapp.events import models as _event_models  # noqa: F401
-    from webapp.programmes import models as _programme_models  # noqa: F401
-    from webapp.programmes import search as _programme_search  # noqa: F401 (index DDL)
-
+    """Create every table that does not exist yet (``CREATE TABLE IF NOT EXISTS``); an
+    existing table is left as it is, even if its model has changed (see
+    :func:`rebuild_store`)."""
     SQLModel.metadata.create_all(get_engine(app))
+
+
+def add_store_loader(app: Flask, name: str, load: StoreLoader) -> None:
+    """Register ``load`` (called with a session on a fresh, empty store; it adds the
+    bundled data and returns a report to print) to run when :func:`rebuild_store`
+    rebuilds the store of ``app``, after the loaders registered before it."""
+    app.extensions[STORE_LOADERS].append((name, load))
+
+
+def rebuild_store(app: Flask) -> list[tuple[str, object]]:
+    """Drop every table of the models, create the current schema and run the store
+    loaders (:func:`add_store_loader`), all in one transaction (SQLite and PostgreSQL
+    alike): if anything fails, the store is left exactly as it was.
+
+    Returns:
+        (loader name, its report) for each loader, in order.
+
+    Raises:
+        Exception: whatever a loader or the database raised (the transaction is rolled
+            back first), e.g. :class:`webapp.events.loader.LoadError`.
+    """
+    engine = make_engine(app.config["DATABASE_URL"], transactional_ddl=True)
+    reports: list[tuple[str, object]] = []
+    try:
+        with engine.begin() as connection:
+            SQLModel.metadata.drop_all(connection)
+            SQLModel.metadata.create_all(connection)
+            # The loaders commit their own work; here that only releases a savepoint of
+            # this one transaction.
+            with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+                for name, load in app.extensions[STORE_LOADERS]:
+                    reports.append((name, load(session)))
+    finally:
+        engine.dispose()
+    # The app's own engine may hold connections that saw the old tables.
+    get_engine(app).dispose()
+    return reports
+
+
+def _database_name(app: Flask) -> str:
+    """The database URL without user and password, for messages."""
+    return make_url(app.config["DATABASE_URL"]).render_as_string(hide_password=True)
+
+
+def register_commands(app: Flask) -> None:
+    """``flask init-db`` (create the missing tables) and ``flask reset-db`` (rebuild the
+    store with the current schema and the bundled data; see :func:`rebuild_store`)."""
+
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Create the database tables that do not exist yet."""
+        create_schema(app)
+        click.echo(f"Database ready: {_database_name(app)}")
+
+    @app.cli.command("reset-db")
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def reset_db(yes: bool) -> None:
+        """Rebuild the store: drop every table, create the current schema and load the
+        bundled data, all or nothing (use it after a change of the models)."""
+        if not yes:
+            click.confirm(
+                f"Replace every table of {_database_name(app)} with the bundled data?",
+                abort=True,
+            )
+        try:
+            reports = rebuild_store(app)
+        except Exception as error:
+            raise click.ClickException(f"nothing changed: {error}") from error
+        click.echo(f"Database rebuilt: {_database_name(app)}")
+        for name, report in reports:
+            click.echo(f"{name}: {report}")

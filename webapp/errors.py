@@ -1,27 +1,32 @@
-"""Error pages in the visitor's language: 400, 404, 405 and 500, never a traceback."""
+"""Error pages in the visitor's language: every 4xx the site can send and 500, never a
+traceback.
+
+An HTTP error raised anywhere (``abort(404)``, Werkzeug's ``MethodNotAllowed``, a bad
+``Range`` on a file, …) is answered with ``templates/errors/error.html`` in the page's
+locale, keeping the error's own headers (``Allow`` of a 405, ``Content-Range`` of a 416).
+A file response that Werkzeug turns into a 4xx without raising (a 412 for an ``If-Match``
+on a PDF or stylesheet) gets the same page. Any other exception is logged and answered with
+the 500 page.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from flask import Flask, Response, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from webapp.i18n import LOCALES
+from webapp.i18n import adopt_path_locale
 
-
-def _ensure_locale() -> None:
-    """For a URL that matched no route, take the locale from its first path segment when
-    that is a known locale (``/fr/nowhere`` is answered in French); otherwise the locale
-    is negotiated as for ``/``."""
-    if "locale" not in g:
-        first = request.path.strip("/").split("/", 1)[0]
-        if first in LOCALES:
-            g.locale = first
+#: Headers of an HTTP error that describe the error page's body, not the error: they are
+#: not copied onto the localized page.
+_BODY_HEADERS = frozenset({"content-type", "content-length"})
 
 
 def _messages(code: int) -> tuple[str, str]:
+    """(title, explanation) of the error page for HTTP status ``code``, in the page's
+    locale; a 4xx without its own text gets a general one."""
     if code == 400:
         return _("Bad request"), _("The address of this page holds a value the site cannot use.")
     if code == 404:
@@ -30,6 +35,20 @@ def _messages(code: int) -> tuple[str, str]:
         )
     if code == 405:
         return _("Method not allowed"), _("This page cannot be used that way.")
+    if code == 412:
+        return _("Precondition failed"), _(
+            "This file has changed since your browser last loaded it. Please load it again."
+        )
+    if code == 413:
+        return _("Request too large"), _("The request is larger than the site accepts.")
+    if code == 416:
+        return _("Range not satisfiable"), _(
+            "The requested part of this file does not exist. Please download the whole file."
+        )
+    if 400 <= code < 500:
+        return _("Request not answered"), _(
+            "The site cannot answer this request. Please check the address."
+        )
     return _("Something went wrong"), _(
         "The site could not show this page because of an error on our side. Please try again later."
     )
@@ -38,8 +57,14 @@ def _messages(code: int) -> tuple[str, str]:
 def render_error(
     code: int, detail: str | None = None, parameter: str | None = None
 ) -> tuple[str, int]:
-    """The error page for HTTP status ``code`` (a response tuple), localized."""
-    _ensure_locale()
+    """The error page for HTTP status ``code``, localized: (HTML, status).
+
+    Args:
+        code: an HTTP status from 400 to 599 (a 5xx is shown as the 500 page's text).
+        detail: a further explanation, already localized, or None.
+        parameter: the query parameter the detail is about, or None.
+    """
+    adopt_path_locale()
     title, message = _messages(code)
     return (
         render_template(
@@ -60,19 +85,38 @@ def bad_request(parameter: str, message: str | LazyString) -> tuple[str, int]:
     return render_error(400, detail=str(message), parameter=parameter)
 
 
+def _http_error(error: HTTPException) -> ResponseReturnValue:
+    """Any HTTP error: a 4xx keeps its status and headers, a 5xx is the 500 page; a
+    redirect raised by routing (308 to the URL with a trailing slash) passes through."""
+    code = error.code or 500
+    if code < 400:
+        return error
+    if code >= 500:
+        return render_error(InternalServerError.code)
+    html, status = render_error(code)
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() not in _BODY_HEADERS]
+    return html, status, headers
+
+
+def _bare_client_error(response: Response) -> Response:
+    """A 4xx response that is not an HTML page (a file's conditional 412) gets the
+    localized error page, keeping its other headers."""
+    if not 400 <= response.status_code < 500 or response.mimetype == "text/html":
+        return response
+    html, status = render_error(response.status_code)
+    page = make_response(html, status)
+    for key, value in response.headers.items():
+        if key.lower() not in _BODY_HEADERS:
+            page.headers[key] = value
+    response.close()
+    return page
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers: every HTTP error gets the localized page; any other
     exception is logged and answered with the 500 page."""
-
-    @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException) -> ResponseReturnValue:
-        code = error.code or 500
-        if code not in (400, 404, 405):
-            if code < 500:
-                return error
-            code = 500
-        response, status = render_error(code)
-        return response, status, error.get_headers() if code == 405 else {}
+    app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_bare_client_error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ResponseReturnValue:

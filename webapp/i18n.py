@@ -66,6 +66,17 @@ def current_locale() -> str:
     return g.locale
 
 
+def adopt_path_locale() -> None:
+    """For a request that matched no route (an error page), take the locale from the
+    path's first segment when it is one of :data:`LOCALES` (``/fr/nowhere`` is answered
+    in French); otherwise the locale is negotiated as for ``/``. No effect once the
+    request has a locale."""
+    if "locale" not in g:
+        first = request.path.strip("/").split("/", 1)[0]
+        if first in LOCALES:
+            g.locale = first
+
+
 def format_date_range(start: date | None, end: date | None) -> str | None:
     """A date range in the page's locale through CLDR's interval formats (skeleton
     ``yMMMd``): ``"3–6 juin 2025"`` in French. None when the dates are unknown."""
@@ -187,25 +198,21 @@ def init_app(app: Flask) -> None:
     )
 
 
-#: Grammatical gender of the nouns the site composes ordinals with, per locale
-#: ("conference" is feminine in French, Portuguese and Spanish; "workshop" masculine).
-ORDINAL_GENDER = {
-    "annual_conference": {"fr": "f", "pt": "f", "es": "f"},
-    "regional_workshop": {"fr": "m", "pt": "m", "es": "m"},
-}
+#: Grammatical gender of the noun an ordinal agrees with: masculine or feminine.
+Gender = Literal["m", "f"]
 _EN_SUFFIX = {"one": "st", "two": "nd", "few": "rd", "other": "th"}
 
 
-def format_ordinal(number: int, noun_kind: str, locale: str | None = None) -> str:
+def format_ordinal(number: int, gender: Gender = "m", locale: str | None = None) -> str:
     """``number`` as an ordinal numeral in ``locale`` (default: the page's), agreeing with
-    the gender of the noun of ``noun_kind`` (an event kind code).
+    a noun of ``gender`` (which noun, and its gender, is the caller's business: see
+    :data:`webapp.events.codes.KIND_NOUN_GENDER`).
 
     Rules: English by CLDR's ordinal plural categories (1st, 2nd, 3rd, 11th, 50th);
     French 1er/1re then 50e (Imprimerie nationale); German 50.; Portuguese 50.º/50.ª;
     Spanish 50.º/50.ª with the apocopated 1.er and 3.er before a masculine noun (RAE).
     """
     code = locale or str(get_locale())
-    gender = ORDINAL_GENDER.get(noun_kind, {}).get(code, "m")
     if code == "en":
         return f"{number}{_EN_SUFFIX[Locale.parse('en').ordinal_form(number)]}"
     if code == "fr":

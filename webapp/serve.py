@@ -1,9 +1,10 @@
 """``iassist-serve``: prepare the store and serve the site with waitress.
 
-On start: create missing tables, load the bundled data (events and conference
-programmes) if the store has no event or no programme yet, build the brochure PDFs that
-are missing or stale, then serve ``wsgi.app`` on ``HOST:PORT`` (default 127.0.0.1:8000)
-with ``THREADS`` threads; see :func:`webapp.config.serve_settings`.
+On start: check the settings (a bad one stops the start with its message, exit status
+1), create missing tables, load the bundled data (events and conference programmes) if
+the store has no event or no programme yet, build the brochure PDFs that are missing or
+stale, then serve ``wsgi.app`` on ``HOST:PORT`` (default 127.0.0.1:8000) with
+``THREADS`` threads; see :func:`webapp.config.serve_settings`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from waitress import serve
 
 from webapp import create_app
 from webapp.brochures.build import BrochureError, build_missing
-from webapp.config import serve_settings
+from webapp.config import ConfigError, serve_settings
 from webapp.db import create_schema, get_engine
 from webapp.events.models import Event
 from webapp.programmes.loader import has_programmes, load_bundled_data
@@ -60,9 +61,12 @@ def main() -> None:
     # WeasyPrint reports each layout step at INFO; its warnings (missing glyphs, bad CSS)
     # still show.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    app = create_app()
+    try:
+        settings = serve_settings()
+        app = create_app()
+    except ConfigError as error:
+        raise SystemExit(f"Configuration error: {error}") from None
     prepare(app)
-    settings = serve_settings()
     logging.getLogger("waitress").info(
         "IASSIST site on http://%s:%s/", settings["host"], settings["port"]
     )

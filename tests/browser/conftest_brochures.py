@@ -1,6 +1,5 @@
 """Fixtures and helpers of the brochure tests, imported explicitly by their modules
-(``from browser.conftest_brochures import …``; ``tests/`` is on ``sys.path`` because the
-root conftest lives there).
+(``from tests.browser.conftest_brochures import …``; ``tests`` is a package).
 
 Building the ten PDFs takes about ten seconds, so it happens once per test session:
 :func:`brochure_site` builds them in its own temporary folder (app, SQLite store, PDFs)
@@ -24,7 +23,7 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlmodel import Session
 
-from conftest import make_app  # tests/conftest.py
+from tests.conftest import make_app
 from webapp.brochures.build import BuildResult, build_all
 from webapp.db import get_engine
 from webapp.events.loader import load_events

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser.conftest_brochures import DOWNLOAD_NAMES, brochure_site  # noqa: F401 - a fixture
+from tests.browser.conftest_brochures import DOWNLOAD_NAMES, brochure_site  # noqa: F401 - a fixture
 from webapp.i18n import LOCALES, language_name
 
 

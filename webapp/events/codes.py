@@ -21,34 +21,52 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_babel.speaklater import LazyString
 
+from webapp.i18n import Gender
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
+#: The kind codes, named where code or a template picks out one kind.
+ANNUAL_CONFERENCE = "annual_conference"
+REGIONAL_WORKSHOP = "regional_workshop"
+JOINT_MEETING = "joint_meeting"
+
 #: kind code -> label (plural, as a facet option)
-KINDS = {
-    "annual_conference": _l("Annual conferences"),
-    "regional_workshop": _l("Regional workshops"),
-    "joint_meeting": _l("Joint meetings"),
+KINDS: dict[str, LazyString] = {
+    ANNUAL_CONFERENCE: _l("Annual conferences"),
+    REGIONAL_WORKSHOP: _l("Regional workshops"),
+    JOINT_MEETING: _l("Joint meetings"),
 }
 #: kind code -> label (singular, for one event)
-KIND_SINGULAR = {
-    "annual_conference": _l("Annual conference"),
-    "regional_workshop": _l("Regional workshop"),
-    "joint_meeting": _l("Joint meeting"),
+KIND_SINGULAR: dict[str, LazyString] = {
+    ANNUAL_CONFERENCE: _l("Annual conference"),
+    REGIONAL_WORKSHOP: _l("Regional workshop"),
+    JOINT_MEETING: _l("Joint meeting"),
+}
+#: Grammatical gender (``"m"`` or ``"f"``) of the noun a kind's numbered label is
+#: composed with ("50e conférence annuelle"), per locale; a locale not listed needs none
+#: (English, German). "Conference" is feminine in French, Portuguese and Spanish
+#: (conférence, conferência, conferencia); "workshop" is masculine (atelier, workshop,
+#: taller).
+KIND_NOUN_GENDER: dict[str, dict[str, Gender]] = {
+    ANNUAL_CONFERENCE: {"fr": "f", "pt": "f", "es": "f"},
+    REGIONAL_WORKSHOP: {"fr": "m", "pt": "m", "es": "m"},
 }
 #: format code -> label; an unknown format is stored as NULL
-FORMATS = {
+FORMATS: dict[str, LazyString] = {
     "in_person": _l("In person"),
     "virtual": _l("Virtual"),
     "hybrid": _l("Hybrid"),
 }
-#: status code (as the sources had it) -> label; only cancelled and postponed are shown
-STATUSES = {
+#: status code (as the sources had it) -> label
+STATUSES: dict[str, LazyString] = {
     "held": _l("Held"),
     "scheduled": _l("Scheduled"),
     "cancelled": _l("Cancelled"),
     "postponed": _l("Postponed"),
 }
-SHOWN_STATUSES = ("cancelled", "postponed")
+#: The statuses an event's badge shows (instead of upcoming/happening now), and that keep
+#: an annual conference that never took place in the list of past conferences.
+SHOWN_STATUSES: tuple[str, ...] = ("cancelled", "postponed")
 #: region code -> label: the one list of regions (codes in this order, the CHECK
 #: constraint, the filter's valid values, the facet's options). Basis of each: the
 #: brochure's "Structure" (a Regional Secretary per region; Africa is also the site's

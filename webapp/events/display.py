@@ -9,9 +9,14 @@ from dataclasses import dataclass
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from webapp.events.codes import KIND_SINGULAR
+from webapp.events.codes import (
+    ANNUAL_CONFERENCE,
+    KIND_NOUN_GENDER,
+    KIND_SINGULAR,
+    REGIONAL_WORKSHOP,
+)
 from webapp.events.models import Event
-from webapp.i18n import DEFAULT_LOCALE, country_name, format_ordinal
+from webapp.i18n import DEFAULT_LOCALE, Gender, country_name, format_ordinal
 
 #: The language the data's original titles and themes are written in.
 ORIGINAL_LANGUAGE = DEFAULT_LOCALE
@@ -67,9 +72,16 @@ def _name_without_number(event: Event) -> str | None:
     ("IASSIST 2025" of "IASSIST 2025 (50th annual conference)"), when that number is the
     event's; else None."""
     match = _NUMBER_IN_TITLE.match(event.title)
-    if match and event.kind == "annual_conference" and int(match["number"]) == event.number:
+    if match and event.kind == ANNUAL_CONFERENCE and int(match["number"]) == event.number:
         return match["name"]
     return None
+
+
+def kind_noun_gender(kind: str, locale: str | None = None) -> Gender:
+    """The grammatical gender of the noun of ``kind`` in ``locale`` (default: the page's),
+    from :data:`~webapp.events.codes.KIND_NOUN_GENDER`; masculine where it does not
+    matter."""
+    return KIND_NOUN_GENDER.get(kind, {}).get(locale or str(get_locale()), "m")
 
 
 def event_label(event: Event) -> str | None:
@@ -79,10 +91,10 @@ def event_label(event: Event) -> str | None:
     says it already: "IASSIST 2025 (50th annual conference)")."""
     if event.number is None or str(get_locale()) == ORIGINAL_LANGUAGE:
         return None
-    ordinal = format_ordinal(event.number, event.kind)
-    if event.kind == "annual_conference":
+    ordinal = format_ordinal(event.number, kind_noun_gender(event.kind))
+    if event.kind == ANNUAL_CONFERENCE:
         return _("%(ordinal)s annual conference", ordinal=ordinal)
-    if event.kind == "regional_workshop" and event.region == "africa":
+    if event.kind == REGIONAL_WORKSHOP and event.region == "africa":
         return _("%(ordinal)s Africa regional workshop", ordinal=ordinal)
     return None
 

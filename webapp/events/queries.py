@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, or_
 from sqlmodel import Session, col, select
 
-from webapp.events.codes import SHOWN_STATUSES
+from webapp.events.codes import ANNUAL_CONFERENCE, SHOWN_STATUSES
 from webapp.events.filters import EventFilter
 from webapp.events.models import Event
 from webapp.events.timing import is_past_sql
@@ -141,7 +141,7 @@ def past_annual_conferences(session: Session, today: date) -> list[Event]:
         session.exec(
             select(Event)
             .where(
-                Event.kind == "annual_conference",
+                Event.kind == ANNUAL_CONFERENCE,
                 or_(past == 1, col(Event.status).in_(SHOWN_STATUSES)),
             )
             .order_by(col(Event.year).desc(), col(Event.start_date).desc())
@@ -154,7 +154,7 @@ def next_annual_conference(session: Session, today: date) -> Event | None:
     past = is_past_sql(today)
     return session.exec(
         select(Event)
-        .where(Event.kind == "annual_conference", past == 0)
+        .where(Event.kind == ANNUAL_CONFERENCE, past == 0)
         .order_by(func.coalesce(Event.start_date, LAST_DAY))
         .limit(1)
     ).first()

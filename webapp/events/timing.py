@@ -13,7 +13,8 @@ It is written once, as the table :data:`RULE` of (condition, timing) cases where
 case whose condition holds wins. :func:`timing` evaluates the table on Python values (an
 :class:`~webapp.events.models.Event`'s fields); :func:`timing_sql` and :func:`is_past_sql`
 compile the same table into SQL ``CASE`` expressions over the ``event`` table's columns,
-for queries that filter or sort by timing. ``tests/test_timing.py`` checks both on a grid
+for queries that sort by timing; :func:`timing_condition_sql` compiles it into a plain
+boolean condition (no ``CASE``) for a ``WHERE``. ``tests/test_timing.py`` checks both on a grid
 of dates (before, first day, middle, last day, after, unknown dates in a past, the current
 and a future year) against literal expectations, the SQL on a real SQLite store.
 """
@@ -23,7 +24,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, get_args
 
-from sqlalchemy import ColumnElement, and_, case, literal
+from sqlalchemy import ColumnElement, and_, case, literal, not_, or_, true
 from sqlalchemy.sql.elements import SQLCoreOperations
 
 #: The timings, in the order an event goes through them (labels: ``codes.TIMINGS``).
@@ -83,7 +84,10 @@ def _sql_test(test: Test, today: date) -> ColumnElement[bool]:
     if operator == "is_null":
         return column.is_(None)
     other = _today_part(today, part)
-    return column < other if operator == "<" else column > other
+    compared = column < other if operator == "<" else column > other
+    # Two-valued, as in Python (a comparison with NULL is false, its negation true), so
+    # that not_() of a test means what it says.
+    return and_(column.is_not(None), compared)
 
 
 def _sql_case(today: date, value: dict[Timing, object]) -> ColumnElement:
@@ -103,6 +107,28 @@ def timing_sql(today: date) -> ColumnElement[str]:
     :func:`timing`). Use it in ``select``, ``where`` or ``order_by`` of a query on
     :class:`~webapp.events.models.Event`."""
     return _sql_case(today, {t: t for t in get_args(Timing)})
+
+
+def timing_condition_sql(today: date, *timings: Timing) -> ColumnElement[bool]:
+    """SQL condition over the ``event`` table, true exactly for the events whose timing on
+    ``today`` is one of ``timings`` (by :data:`RULE`), as plain comparisons of the date
+    and year columns joined by AND / OR, with no ``CASE``: for a ``WHERE`` that an index
+    on those columns can serve. E.g. ``timing_condition_sql(today, "past")``.
+
+    Raises:
+        ValueError: no timing given, or one that is not a timing.
+    """
+    wanted = set(timings)
+    if not wanted or not wanted <= set(get_args(Timing)):
+        raise ValueError(f"not timings: {timings!r}")
+    cases: list[ColumnElement[bool]] = []
+    earlier: list[ColumnElement[bool]] = []
+    for tests, result in RULE:
+        holds = and_(true(), *(_sql_test(t, today) for t in tests))
+        if result in wanted:
+            cases.append(and_(holds, *(not_(e) for e in earlier)))
+        earlier.append(holds)
+    return or_(*cases)
 
 
 def is_past_sql(today: date) -> ColumnElement[int]:

@@ -119,6 +119,7 @@ def _template_globals(state: BlueprintSetupState) -> None:
     from webapp.events import codes, display
 
     state.app.jinja_env.globals.update(
+        ANNUAL_CONFERENCE=codes.ANNUAL_CONFERENCE,
         KINDS=codes.KINDS,
         KIND_SINGULAR=codes.KIND_SINGULAR,
         FORMATS=codes.FORMATS,

@@ -1,0 +1,68 @@
+"""Commands of the event domain: ``flask --app wsgi load-events``, and the bundled events
+as the store's data when ``reset-db`` rebuilds it (:func:`webapp.db.add_store_loader`).
+
+- ``load-events [--events FILE] [--translations FILE] [--programmes DIR]``: load all the
+  bundled data, the events and the conference programmes that belong to them, in one
+  transaction (all or nothing, :func:`webapp.programmes.loader.load_bundled_data`; prints
+  what changed, or the file, row or record and field of the first bad value and exits
+  with status 1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlmodel import Session
+
+from webapp.db import add_store_loader, create_schema, get_engine
+from webapp.events.loader import EVENTS_FILE, TRANSLATIONS_FILE, LoadError, load_events
+from webapp.programmes.loader import PROGRAMMES_DIR, load_bundled_data
+
+
+def register_commands(app: Flask) -> None:
+    """Add ``load-events`` to ``app.cli``, and register the bundled events as a store
+    loader of ``app`` (run by ``reset-db``)."""
+    add_store_loader(app, "Events loaded", load_events)
+
+    @app.cli.command("load-events")
+    @click.option(
+        "--events",
+        "events_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=EVENTS_FILE,
+        show_default=True,
+        help="events CSV file",
+    )
+    @click.option(
+        "--translations",
+        "translations_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=TRANSLATIONS_FILE,
+        show_default=True,
+        help="translations CSV file",
+    )
+    @click.option(
+        "--programmes",
+        "programmes_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=PROGRAMMES_DIR,
+        show_default=True,
+        help="folder of programme files (<year>.json)",
+    )
+    def load_events_command(
+        events_file: Path, translations_file: Path, programmes_dir: Path
+    ) -> None:
+        """Load the events and their conference programmes into the store (all or
+        nothing)."""
+        create_schema(app)
+        with Session(get_engine(app)) as session:
+            try:
+                events, programmes = load_bundled_data(
+                    session, events_file, translations_file, programmes_dir
+                )
+            except LoadError as error:
+                raise click.ClickException(f"nothing loaded: {error}") from error
+        click.echo(f"Events loaded: {events}")
+        click.echo(f"Programmes loaded: {programmes}")
