@@ -201,3 +201,26 @@ def test_hostile_abstract_is_inert_on_every_page(tmp_path):
     assert "<mark>zzyzxmarker</mark>" in snippet
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in snippet
     assert "<script" not in snippet
+
+
+def test_a_programme_page_follows_a_reload_of_changed_data(programmes_app, tmp_path):
+    client = programmes_app.test_client()
+    first = client.get("/en/programmes/2024/").get_data(as_text=True)
+    assert client.get("/en/programmes/2024/").get_data(as_text=True) == first  # kept
+    folder = tmp_path / "programmes"
+    shutil.copytree(PROGRAMMES_DIR, folder)
+    data = json.loads((folder / "2024.json").read_text(encoding="utf-8"))
+    data["sessions"][3]["presentations"][1]["title"] = "A corrected title"
+    (folder / "2024.json").write_text(json.dumps(data), encoding="utf-8")
+    with Session(get_engine(programmes_app)) as session:
+        load_bundled_data(session, programmes_dir=folder)
+    again = client.get("/en/programmes/2024/").get_data(as_text=True)
+    assert "A corrected title" in again and "A corrected title" not in first
+
+
+def test_reset_db_rebuilds_the_store_with_events_and_programmes(programmes_app):
+    result = programmes_app.test_cli_runner().invoke(args=["reset-db", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "Programmes loaded: 25 added" in result.output
+    html = programmes_app.test_client().get("/en/programmes/?q=dataverse").get_data(as_text=True)
+    assert '<mark>' in html

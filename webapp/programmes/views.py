@@ -9,13 +9,24 @@ conference's programme through the template global ``programme_link(event)``.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
+from threading import Lock
 from typing import Any, cast
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -27,6 +38,7 @@ from webapp.errors import bad_request
 from webapp.events.filters import FilterError
 from webapp.events.models import Event
 from webapp.htmx import add_vary, push_url, render_fragment, trigger_id, wants_fragment
+from webapp.i18n import current_locale
 from webapp.programmes.codes import CREDIT, CREDIT_URL, SESSION_TYPES, talks_count_label
 from webapp.programmes.filters import ProgrammeFilter
 from webapp.programmes.models import (
@@ -127,12 +139,72 @@ def _year_event(year: int) -> tuple[Programme, Event]:
     return row[0], row[1]
 
 
+#: ``app.extensions`` key of the rendered programme pages (see :func:`_page_cache`).
+PAGE_CACHE = "programme_pages"
+#: At most this many rendered programme pages are kept (25 programmes x 5 locales would be
+#: 125; a page is up to ~400 KB).
+PAGE_CACHE_SIZE = 40
+
+
+class _PageCache:
+    """Rendered programme pages, least recently used dropped first:
+    {(locale, year): (data version, HTML)}. Thread-safe (waitress serves with threads)."""
+
+    def __init__(self) -> None:
+        self.pages: OrderedDict[tuple[str, int], tuple[tuple, str]] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple[str, int], version: tuple) -> str | None:
+        with self.lock:
+            found = self.pages.get(key)
+            if found is None or found[0] != version:
+                return None
+            self.pages.move_to_end(key)
+            return found[1]
+
+    def put(self, key: tuple[str, int], version: tuple, html: str) -> None:
+        with self.lock:
+            self.pages[key] = (version, html)
+            self.pages.move_to_end(key)
+            while len(self.pages) > PAGE_CACHE_SIZE:
+                self.pages.popitem(last=False)
+
+
+def _page_cache() -> _PageCache:
+    return cast(_PageCache, current_app.extensions.setdefault(PAGE_CACHE, _PageCache()))
+
+
+def _data_version(event: Event) -> tuple:
+    """What a programme page is computed from, in short: the fingerprints of every
+    programme (they cover the talks, and the people, whose names and pages follow from
+    all programmes and the alias file) and the facts of the page's event."""
+    fingerprints = tuple(
+        get_session().scalars(select(col(Programme.fingerprint)).order_by(col(Programme.year)))
+    )
+    facts = tuple(getattr(event, name) for name in Event.model_fields)
+    translations = tuple(sorted((t.locale, t.field, t.text) for t in event.translations))
+    return (fingerprints, facts, translations)
+
+
 @bp.get("/<int:year>/")
 def programme(year: int) -> str:
     """The programme of the annual conference of ``year``: sessions by day, each with
     its type, chair, talks, presenters, abstracts (in ``<details>``) and links. 404 when
-    there is no programme for that year."""
+    there is no programme for that year.
+
+    The page changes only when the data does: it is rendered once per data version
+    (:func:`_data_version`) and locale, and kept (:class:`_PageCache`)."""
     programme_row, event = _year_event(year)
+    key, version = (current_locale(), year), _data_version(event)
+    cached = _page_cache().get(key, version)
+    if cached is not None:
+        return cached
+    html = _render_programme(programme_row, event)
+    _page_cache().put(key, version, html)
+    return html
+
+
+def _render_programme(programme_row: Programme, event: Event) -> str:
     session = get_session()
     sessions = session.scalars(
         select(ProgrammeSession)
