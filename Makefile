@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: serve test setup test-setup translations extract-messages update-catalogues \
-        compile-catalogues check-catalogues load-events reset-db build-brochures benchmark clean
+        compile-catalogues check-catalogues load-events reset-db build-brochures benchmark fuzz clean
 
 serve: setup
 	$(BIN)/iassist-serve
@@ -43,8 +43,9 @@ compile-catalogues: $(BIN)/.installed
 check-catalogues: $(BIN)/.installed
 	$(FLASK) translate check
 
+# LOAD_ARGS: e.g. --dry-run (print the changes, write nothing), --allow-removals.
 load-events: $(BIN)/.installed
-	$(FLASK) load-events
+	$(FLASK) load-events $(LOAD_ARGS)
 
 # After a change of the models: rebuild the store from the bundled data (all or nothing).
 reset-db: $(BIN)/.installed
@@ -52,6 +53,10 @@ reset-db: $(BIN)/.installed
 
 build-brochures: setup
 	$(FLASK) build-brochures
+
+# The seeded HTTP fuzzer (tools/fuzz.py) against a throwaway copy of the site.
+fuzz: setup
+	$(BIN)/python tools/fuzz.py --requests 10000
 
 benchmark: setup
 	$(BIN)/python tools/benchmark.py

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session
-from waitress.server import create_server
-
 from webapp import create_app
+from webapp.config import WAITRESS_LIMITS
 from webapp.db import create_schema, get_engine
 from webapp.events.loader import load_events
+from webapp.serve import create_site_server
 
 TODAY = date(2026, 11, 22)
 #: The reference data the expected values come from (a copy of ``../shared/data``; see
@@ -69,11 +69,15 @@ def runner(app):
 
 class LiveServer:
     """The app served by waitress in a thread, on a port the OS picks; ``url`` is its
-    base URL (no trailing slash). Stopped from inside its own loop thread (waitress's
+    base URL (no trailing slash). The server is built as ``make serve`` builds it
+    (:func:`webapp.serve.create_site_server` with the production limits,
+    :data:`webapp.config.WAITRESS_LIMITS`); ``settings`` override waitress adjustments
+    (e.g. ``trusted_proxy``). Stopped from inside its own loop thread (waitress's
     trigger), so that no socket is closed under a running select()."""
 
-    def __init__(self, app):
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    def __init__(self, app, **settings):
+        options = {"host": "127.0.0.1", "port": 0, "threads": 4, **WAITRESS_LIMITS, **settings}
+        self.server = create_site_server(app, **options)
         self.port = self.server.effective_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -87,7 +91,13 @@ class LiveServer:
             for channel in list(self.server._map.values()):
                 channel.close()
 
-        self.server.trigger.pull_trigger(close_all)
+        try:
+            self.server.trigger.pull_trigger(close_all)
+        except OSError:
+            # The loop already closed its trigger (poll() reported it gone) and ended:
+            # close what is left from here.
+            self.thread.join(timeout=5)
+            close_all()
         self.thread.join(timeout=5)
         self.server.task_dispatcher.shutdown()
 

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_app
-from webapp.config import ConfigError, check_settings, serve_settings, settings_from_env
+from webapp.config import (
+    WAITRESS_LIMITS,
+    ConfigError,
+    check_settings,
+    serve_settings,
+    settings_from_env,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -21,7 +27,7 @@ BIN = Path(sys.executable).parent
 def settings(monkeypatch, **env):
     for name in ("DATABASE_URL", "IASSIST_TODAY", "EVENTS_PER_PAGE", "FORCE_HTTPS",
                  "BROCHURE_DIR", "OFFICIAL_BROCHURE_DIR", "HOST", "PORT", "THREADS",
-                 "TRUSTED_PROXY"):
+                 "TRUSTED_PROXY", "TRUSTED_HOSTS", "DATABASE_BUSY_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -36,8 +42,11 @@ def test_defaults(monkeypatch):
         "FORCE_HTTPS": False,
         "BROCHURE_DIR": "/srv/iassist/instance/generated",
         "OFFICIAL_BROCHURE_DIR": "/srv/iassist/instance/brochures",
+        "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
+        "DATABASE_BUSY_TIMEOUT": 5.0,
     }
-    assert serve_settings() == {"host": "127.0.0.1", "port": 8000, "threads": 4}
+    assert serve_settings() == {"host": "127.0.0.1", "port": 8000, "threads": 4,
+                                **WAITRESS_LIMITS}
 
 
 @pytest.mark.parametrize(
@@ -54,6 +63,8 @@ def test_defaults(monkeypatch):
         ({"IASSIST_TODAY": ""}, "IASSIST_TODAY", None),
         ({"DATABASE_URL": "postgresql+psycopg://u:p@db/iassist"}, "DATABASE_URL",
          "postgresql+psycopg://u:p@db/iassist"),
+        ({"DATABASE_BUSY_TIMEOUT": "0.5"}, "DATABASE_BUSY_TIMEOUT", 0.5),
+        ({"TRUSTED_HOSTS": "iassist.example.org"}, "TRUSTED_HOSTS", ["iassist.example.org"]),
     ],
 )
 def test_good_values_are_parsed(monkeypatch, env, key, expected):
@@ -72,6 +83,9 @@ def test_good_values_are_parsed(monkeypatch, env, key, expected):
         ({"IASSIST_TODAY": "2026-13-01"}, "IASSIST_TODAY='2026-13-01': an ISO date, YYYY-MM-DD"),
         ({"IASSIST_TODAY": "tomorrow"}, "IASSIST_TODAY='tomorrow': an ISO date"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL='not a url': a SQLAlchemy URL"),
+        ({"DATABASE_BUSY_TIMEOUT": "0"}, "DATABASE_BUSY_TIMEOUT='0': a number of seconds"),
+        ({"DATABASE_BUSY_TIMEOUT": "soon"}, "DATABASE_BUSY_TIMEOUT='soon': a number of seconds"),
+        ({"TRUSTED_HOSTS": "example.org:80"}, "TRUSTED_HOSTS='example.org:80': host names"),
     ],
 )
 def test_bad_values_name_the_setting_and_what_it_expects(monkeypatch, env, message):
@@ -105,7 +119,9 @@ def test_serve_settings_with_a_proxy(monkeypatch):
         "port": 8080,
         "threads": 8,
         "trusted_proxy": "10.0.0.1",
+        "trusted_proxy_count": 1,
         "trusted_proxy_headers": "x-forwarded-for x-forwarded-host x-forwarded-proto",
+        **WAITRESS_LIMITS,
     }
 
 

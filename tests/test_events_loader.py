@@ -151,8 +151,13 @@ def test_a_correction_updates_one_event_and_removal_is_synced(app, tmp_path):
         del rows[0]
 
     events_file, translations_file = write_variant(tmp_path, change)
+    before = snapshot(app)
+    # A removal is refused unless asked for: a file cut at a row boundary looks the same.
+    with Session(get_engine(app)) as session, pytest.raises(LoadError, match="would remove 1"):
+        load_events(session, events_file, translations_file)
+    assert snapshot(app) == before
     with Session(get_engine(app)) as session:
-        report = load_events(session, events_file, translations_file)
+        report = load_events(session, events_file, translations_file, allow_removals=True)
     assert (report.added, report.updated, report.removed) == (0, 1, 1)
     assert count_events(app) == 63
 

@@ -26,7 +26,7 @@ def test_events_page_over_http(live_server):
     assert headers["Content-Type"] == "text/html; charset=utf-8"
     assert headers["Content-Language"] == "en"
     assert "HX-Request" in headers["Vary"]
-    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert b"8 events" in body
     assert b"6th IASSIST Africa Regional Workshop" in body

@@ -14,7 +14,7 @@ from webapp.events.models import Event, EventTranslation
 #: The columns of the event table the models define (an old store lacks some).
 EVENT_COLUMNS = {"id", "slug", "kind", "year", "start_date", "end_date", "number", "title",
                  "theme", "city", "region_or_state", "country_code", "region", "host",
-                 "format", "status", "url", "source_urls"}
+                 "format", "status", "url", "source_urls", "updated_at"}
 
 
 def counts(app) -> tuple[int, int]:

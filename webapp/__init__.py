@@ -13,25 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from flask_talisman import Talisman
 from htmx_flask import Htmx
 
 from webapp import catalogues, db, errors, i18n
 from webapp.config import PROJECT_ROOT, check_settings, settings_from_env
-
-#: Content-Security-Policy: everything from this site only, no inline script or style
-#: (htmx is self-hosted and configured through a <meta> tag, see templates/base.html).
-CSP = {
-    "default-src": "'self'",
-    "img-src": "'self' data:",
-    "style-src": "'self'",
-    "script-src": "'self'",
-    "font-src": "'self'",
-    "form-action": "'self'",
-    "frame-ancestors": "'none'",
-    "base-uri": "'self'",
-    "object-src": "'none'",
-}
+from webapp.security import hosts, integrity
+from webapp.security.headers import SecurityHeaders
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -43,7 +30,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             tests. Both are checked by :func:`webapp.config.check_settings`.
 
     Returns:
-        The Flask app, with its blueprints, CLI commands, error pages and security headers.
+        The Flask app, with its blueprints, CLI commands, error pages, trusted hosts and
+        the security headers (:mod:`webapp.security.headers`) on every response.
         The database schema is not created here: ``flask --app wsgi init-db`` (or the serve
         command) does that.
 
@@ -64,22 +52,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(check_settings(app.config))
 
     Htmx(app)
-    Talisman(
-        app,
-        force_https=app.config["FORCE_HTTPS"],
-        strict_transport_security=app.config["FORCE_HTTPS"],
-        content_security_policy=CSP,
-        session_cookie_secure=app.config["FORCE_HTTPS"],
-        frame_options="DENY",
-        referrer_policy="strict-origin-when-cross-origin",
-    )
+    hosts.init_app(app)
+    integrity.init_app(app)
     i18n.init_app(app)
     db.init_app(app)
     errors.init_app(app)
 
     from webapp.brochures import cli as brochures_cli
     from webapp.brochures.views import bp as brochures_bp
+    from webapp.discovery.views import bp as discovery_bp
     from webapp.events import cli as events_cli
+    from webapp.events.feeds_views import bp as feeds_bp
     from webapp.events.views import bp as events_bp
     from webapp.pages.views import bp as pages_bp
     from webapp.pages.views import root_bp
@@ -89,6 +72,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(root_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(discovery_bp)
     app.register_blueprint(brochures_bp)
     app.register_blueprint(programmes_bp)
 
@@ -101,4 +86,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         brochures_cli.register_commands,
     ):
         register_commands(app)
+    # Outermost WSGI layer, so that every response (static files included, whatever
+    # serves them) gets the one header set of webapp.security.headers: keep it last.
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     return app

@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from webapp.security.hosts import DEFAULT_TRUSTED_HOSTS, parse_trusted_hosts
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Values of a yes/no setting (case-insensitive).
@@ -29,6 +31,8 @@ FALSE_WORDS = ("0", "false", "no", "off", "")
 EVENTS_PER_PAGE_RANGE = (1, 500)
 #: Bounds of ``THREADS`` (waitress worker threads).
 THREADS_RANGE = (1, 256)
+#: Bounds of ``DATABASE_BUSY_TIMEOUT`` in seconds.
+BUSY_TIMEOUT_RANGE = (0.05, 60.0)
 
 
 class ConfigError(ValueError):
@@ -114,6 +118,45 @@ def parse_database_url(name: str, value: object) -> str:
     raise ConfigError(name, value, "a SQLAlchemy URL such as sqlite:///path/to/file.sqlite3")
 
 
+def parse_seconds(name: str, value: object, minimum: float, maximum: float) -> float:
+    """``value`` (a number, or a string such as ``"5"`` or ``"0.5"``) as seconds from
+    ``minimum`` to ``maximum``.
+
+    Raises:
+        ConfigError: anything else.
+    """
+    expected = f"a number of seconds from {minimum:g} to {maximum:g}"
+    if isinstance(value, bool):
+        raise ConfigError(name, value, expected)
+    try:
+        seconds = float(value) if isinstance(value, (int, float, str)) else None
+    except ValueError:
+        seconds = None
+    if seconds is None or not minimum <= seconds <= maximum:
+        raise ConfigError(name, value, expected)
+    return seconds
+
+
+def parse_hosts(name: str, value: object) -> list[str]:
+    """``value`` (a list of host names, or a string of them separated by commas or
+    spaces; None for :data:`webapp.security.hosts.DEFAULT_TRUSTED_HOSTS`) as a list, see
+    :func:`webapp.security.hosts.parse_trusted_hosts`.
+
+    Raises:
+        ConfigError: an empty list or an entry that is not a host name.
+    """
+    if isinstance(value, (list, tuple)):
+        value = ",".join(str(v) for v in value) if value else ""
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(name, value, "host names separated by commas")
+    try:
+        return parse_trusted_hosts(value)
+    except ValueError as error:
+        raise ConfigError(
+            name, value, f"host names separated by commas, e.g. {DEFAULT_TRUSTED_HOSTS[0]}"
+        ) from error
+
+
 def settings_from_env(instance_path: str) -> dict[str, Any]:
     """The settings that come from the environment, with their defaults, unparsed
     (strings; :func:`check_settings` parses them).
@@ -135,8 +178,16 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
         - ``OFFICIAL_BROCHURE_DIR`` (str): where official PDFs supplied by the association
           are placed (``<kind>-<locale>.pdf`` or ``<locale>.pdf`` for the brochure); they
           replace the generated ones.
-        - ``FORCE_HTTPS`` (yes/no): redirect to HTTPS and send HSTS, default off (waitress
-          serves plain HTTP on loopback; turn on behind a TLS proxy).
+        - ``FORCE_HTTPS`` (yes/no): redirect plain-HTTP requests to HTTPS, default off
+          (waitress serves plain HTTP on loopback; turn on behind a TLS proxy). HSTS is
+          sent on every HTTPS response regardless.
+        - ``TRUSTED_HOSTS`` (host names separated by commas or spaces): the hosts the site
+          answers to (Flask's setting), default ``localhost, 127.0.0.1``; any other
+          ``Host`` gets a 400. See :mod:`webapp.security.hosts`.
+        - ``DATABASE_BUSY_TIMEOUT`` (seconds, 0.05–60): how long a database connection
+          waits for a lock another connection holds (SQLite's busy timeout, PostgreSQL's
+          lock_timeout), default 5. A page that still meets the lock answers 503 with
+          ``Retry-After``; a load reports the database as busy.
     """
     env = os.environ
     return {
@@ -150,13 +201,16 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
             "OFFICIAL_BROCHURE_DIR", str(Path(instance_path) / "brochures")
         ),
         "FORCE_HTTPS": env.get("FORCE_HTTPS", "0"),
+        "TRUSTED_HOSTS": env.get("TRUSTED_HOSTS"),
+        "DATABASE_BUSY_TIMEOUT": env.get("DATABASE_BUSY_TIMEOUT", "5"),
     }
 
 
 def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     """The settings of :func:`settings_from_env` in ``config``, parsed and checked:
     ``DATABASE_URL`` (str), ``IASSIST_TODAY`` (date | None), ``EVENTS_PER_PAGE`` (int),
-    ``FORCE_HTTPS`` (bool), ``BROCHURE_DIR`` and ``OFFICIAL_BROCHURE_DIR`` (str).
+    ``FORCE_HTTPS`` (bool), ``BROCHURE_DIR`` and ``OFFICIAL_BROCHURE_DIR`` (str),
+    ``TRUSTED_HOSTS`` (list[str]), ``DATABASE_BUSY_TIMEOUT`` (float, seconds).
 
     Raises:
         ConfigError: the first setting with a bad value.
@@ -168,6 +222,10 @@ def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
             "EVENTS_PER_PAGE", config["EVENTS_PER_PAGE"], *EVENTS_PER_PAGE_RANGE
         ),
         "FORCE_HTTPS": parse_bool("FORCE_HTTPS", config["FORCE_HTTPS"]),
+        "TRUSTED_HOSTS": parse_hosts("TRUSTED_HOSTS", config.get("TRUSTED_HOSTS")),
+        "DATABASE_BUSY_TIMEOUT": parse_seconds(
+            "DATABASE_BUSY_TIMEOUT", config.get("DATABASE_BUSY_TIMEOUT", "5"), *BUSY_TIMEOUT_RANGE
+        ),
     }
     for name in ("BROCHURE_DIR", "OFFICIAL_BROCHURE_DIR"):
         value = config[name]
@@ -177,10 +235,42 @@ def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     return checked
 
 
+#: waitress settings for a direct ``make serve``, chosen for a small read-only site (see
+#: the README, "Serving and security"). waitress must still not face the internet alone:
+#: a few hundred slow clients can hold every connection it accepts; the nginx recipe in
+#: ``deploy/`` sheds them.
+WAITRESS_LIMITS: dict[str, Any] = {
+    # No "Server: waitress" banner (and waitress's own error pages say "server").
+    "ident": "",
+    # Open connections before waitress stops accepting new ones (default 100, which 100
+    # idle keep-alive clients exhaust). poll() instead of select(), which cannot watch
+    # file descriptors above 1024.
+    "connection_limit": 1000,
+    "asyncore_use_poll": True,
+    # Seconds a connection may stay silent (idle keep-alive or a stalled client) before
+    # waitress closes it (default 120), and how often it looks (default 30).
+    "channel_timeout": 15,
+    "cleanup_interval": 5,
+    # The site takes no request bodies (every form is a GET): 8 KiB is plenty, anything
+    # larger is a 413 (default 1 GiB). Request line and headers: 32 KiB, as nginx's
+    # default large_client_header_buffers (4 x 8 KiB); more is a 431 (default 256 KiB).
+    "max_request_body_size": 8192,
+    "max_request_header_size": 32768,
+    "expose_tracebacks": False,
+    # X-Forwarded-* from anyone but TRUSTED_PROXY are removed before the app sees them.
+    "clear_untrusted_proxy_headers": True,
+}
+
+
 def serve_settings() -> dict[str, Any]:
-    """Waitress settings from the environment: ``HOST`` (default ``127.0.0.1``), ``PORT``
-    (1–65535, default 8000), ``THREADS`` (1–256, default 4), ``TRUSTED_PROXY`` (an
-    address whose ``X-Forwarded-*`` headers waitress honours; default none).
+    """Waitress settings: :data:`WAITRESS_LIMITS` plus, from the environment, ``HOST``
+    (default ``127.0.0.1``), ``PORT`` (1–65535, default 8000), ``THREADS`` (1–256,
+    default 4) and ``TRUSTED_PROXY`` (the one address whose ``X-Forwarded-For``, ``-Host``
+    and ``-Proto`` waitress honours, e.g. nginx at ``127.0.0.1``; default none, and then
+    those headers are dropped).
+
+    Returns:
+        Keyword arguments for :func:`webapp.serve.create_site_server`.
 
     Raises:
         ConfigError: ``HOST`` is empty, or ``PORT`` or ``THREADS`` is not a whole number
@@ -194,8 +284,10 @@ def serve_settings() -> dict[str, Any]:
         "host": host,
         "port": parse_int("PORT", env.get("PORT", "8000"), 1, 65535),
         "threads": parse_int("THREADS", env.get("THREADS", "4"), *THREADS_RANGE),
+        **WAITRESS_LIMITS,
     }
     if env.get("TRUSTED_PROXY"):
         settings["trusted_proxy"] = env["TRUSTED_PROXY"]
+        settings["trusted_proxy_count"] = 1
         settings["trusted_proxy_headers"] = "x-forwarded-for x-forwarded-host x-forwarded-proto"
     return settings

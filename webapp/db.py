@@ -33,9 +33,21 @@ STORE_LOADERS = "store_loaders"
 StoreLoader = Callable[[Session], object]
 
 
-def make_engine(url: str, transactional_ddl: bool = False) -> Engine:
-    """An engine for ``url``; for SQLite, creates the file's folder and turns on foreign
-    keys (SQLite leaves them off unless asked, per connection).
+#: Busy timeout in seconds when the caller gives none (``DATABASE_BUSY_TIMEOUT``).
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+
+def make_engine(
+    url: str, transactional_ddl: bool = False, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+) -> Engine:
+    """An engine for ``url``.
+
+    For SQLite: creates the file's folder; every connection turns on foreign keys
+    (SQLite leaves them off unless asked), uses write-ahead logging (``journal_mode=WAL``:
+    pages keep reading while a load writes; https://sqlite.org/wal.html) and waits up to
+    ``busy_timeout`` seconds for a lock held by another connection (``PRAGMA
+    busy_timeout``) before failing with "database is locked". For PostgreSQL:
+    ``lock_timeout`` is set to the same value.
 
     Args:
         url: a SQLAlchemy URL.
@@ -43,21 +55,30 @@ def make_engine(url: str, transactional_ddl: bool = False) -> Engine:
             and ``DROP TABLE`` are part of them (Python's sqlite3 module otherwise runs
             them outside any transaction); the documented SQLAlchemy recipe. PostgreSQL's
             DDL is transactional already.
+        busy_timeout: seconds to wait for another connection's lock.
 
     Raises:
         sqlalchemy.exc.ArgumentError: the URL is not a SQLAlchemy URL.
     """
     parsed = make_url(url)
+    timeout_ms = int(busy_timeout * 1000)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        database = parsed.database or ""
+        on_disk = database not in ("", ":memory:")
+        if on_disk:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": busy_timeout}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
             if transactional_ddl:
                 dbapi_connection.isolation_level = None
+            dbapi_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
+            if on_disk:
+                dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
         if transactional_ddl:
 
@@ -66,13 +87,20 @@ def make_engine(url: str, transactional_ddl: bool = False) -> Engine:
                 connection.exec_driver_sql("BEGIN")
 
         return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(
+            url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={timeout_ms}"}
+        )
     return create_engine(url, pool_pre_ping=True)
 
 
 def init_app(app: Flask) -> None:
     """Bind the engine to ``app`` (``app.extensions['sqlmodel_engine']``) and close the
     request's session at teardown."""
-    app.extensions["sqlmodel_engine"] = make_engine(app.config["DATABASE_URL"])
+    app.extensions["sqlmodel_engine"] = make_engine(
+        app.config["DATABASE_URL"],
+        busy_timeout=app.config.get("DATABASE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT),
+    )
     app.extensions[STORE_LOADERS] = []
     app.teardown_appcontext(_close_session)
 
@@ -121,7 +149,11 @@ def rebuild_store(app: Flask) -> list[tuple[str, object]]:
         Exception: whatever a loader or the database raised (the transaction is rolled
             back first), e.g. :class:`webapp.events.loader.LoadError`.
     """
-    engine = make_engine(app.config["DATABASE_URL"], transactional_ddl=True)
+    engine = make_engine(
+        app.config["DATABASE_URL"],
+        transactional_ddl=True,
+        busy_timeout=app.config.get("DATABASE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT),
+    )
     reports: list[tuple[str, object]] = []
     try:
         with engine.begin() as connection:

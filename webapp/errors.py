@@ -7,6 +7,11 @@ locale, keeping the error's own headers (``Allow`` of a 405, ``Content-Range`` o
 A file response that Werkzeug turns into a 4xx without raising (a 412 for an ``If-Match``
 on a PDF or stylesheet) gets the same page. Any other exception is logged and answered with
 the 500 page.
+
+A request whose host was refused (:mod:`webapp.security.hosts`) has no URL adapter; the
+page gets one bound to no host before it renders. A database that stays locked longer
+than ``DATABASE_BUSY_TIMEOUT`` (a load or a backup holding SQLite's lock) is a 503 page
+with ``Retry-After``, not a 500.
 """
 
 from __future__ import annotations
@@ -15,9 +20,14 @@ from flask import Flask, Response, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.i18n import adopt_path_locale
+from webapp.security.hosts import ensure_url_adapter
+
+#: Seconds after which a visitor who met a locked database may try again (Retry-After).
+RETRY_AFTER = 5
 
 #: Headers of an HTTP error that describe the error page's body, not the error: they are
 #: not copied onto the localized page.
@@ -45,6 +55,10 @@ def _messages(code: int) -> tuple[str, str]:
         return _("Range not satisfiable"), _(
             "The requested part of this file does not exist. Please download the whole file."
         )
+    if code == 503:
+        return _("Site busy"), _(
+            "The site's data is being updated. Please try again in a few seconds."
+        )
     if 400 <= code < 500:
         return _("Request not answered"), _(
             "The site cannot answer this request. Please check the address."
@@ -65,6 +79,7 @@ def render_error(
         parameter: the query parameter the detail is about, or None.
     """
     adopt_path_locale()
+    ensure_url_adapter()
     title, message = _messages(code)
     return (
         render_template(
@@ -118,7 +133,27 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_bare_client_error)
 
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError) -> ResponseReturnValue:
+        if not is_lock_error(error):
+            return _unexpected(error)
+        app.logger.warning("Database locked on %s: %s", request.path, error.orig)
+        html, status = render_error(503)
+        return html, status, {"Retry-After": str(RETRY_AFTER)}
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ResponseReturnValue:
         app.logger.exception("Unhandled error on %s", request.path)
         return render_error(InternalServerError.code)
+
+
+def is_lock_error(error: OperationalError) -> bool:
+    """Whether ``error`` means another connection holds a lock the statement needed:
+    SQLite's SQLITE_BUSY/SQLITE_LOCKED ("database is locked", "database table is
+    locked") or PostgreSQL's lock_not_available (SQLSTATE 55P03)."""
+    orig = error.orig
+    if getattr(orig, "sqlite_errorname", "") in {"SQLITE_BUSY", "SQLITE_LOCKED"}:
+        return True
+    if getattr(orig, "sqlstate", None) == "55P03":
+        return True
+    return "database is locked" in str(orig) or "database table is locked" in str(orig)

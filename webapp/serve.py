@@ -10,10 +10,12 @@ stale, then serve ``wsgi.app`` on ``HOST:PORT`` (default 127.0.0.1:8000) with
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask
 from sqlmodel import Session, func, select
 from waitress import serve
+from waitress.server import create_server
 
 from webapp import create_app
 from webapp.brochures.build import BrochureError, build_missing
@@ -21,6 +23,22 @@ from webapp.config import ConfigError, serve_settings
 from webapp.db import create_schema, get_engine
 from webapp.events.models import Event
 from webapp.programmes.loader import has_programmes, load_bundled_data
+from webapp.security import waitress_errors
+
+
+def create_site_server(app: Flask, **settings: Any) -> Any:
+    """A waitress server for ``app`` with ``settings`` (waitress adjustments, normally
+    :func:`webapp.config.serve_settings`), whose own error responses (400, 413, 431, 500,
+    501 built by waitress) carry the security headers
+    (:mod:`webapp.security.waitress_errors`). Call ``.run()`` on it to serve.
+
+    Raises:
+        OSError: the address cannot be bound.
+    """
+    socket_map: dict[int, Any] = {}
+    server = create_server(app, map=socket_map, **settings)
+    waitress_errors.install(socket_map)
+    return server
 
 
 def prepare(app: Flask) -> None:
@@ -70,7 +88,7 @@ def main() -> None:
     logging.getLogger("waitress").info(
         "IASSIST site on http://%s:%s/", settings["host"], settings["port"]
     )
-    serve(app, **settings)
+    serve(app, _server=create_site_server, **settings)
 
 
 if __name__ == "__main__":

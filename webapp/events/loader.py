@@ -7,11 +7,23 @@ spreadsheet shows it: the header is row 1) and the field; only then is the store
 in one transaction that the database's own constraints guard as well. The file is the
 source of truth: events are matched by slug, added, updated or removed, so loading the same
 file twice changes nothing the second time.
+
+Nothing is lost silently:
+
+- a file that does not end with a line break, or ends inside a quoted field, is refused
+  as truncated; a control character (NUL, ESC, a line break…) in a field is refused with
+  its row and field; a UTF-8 byte-order mark is accepted;
+- a load that would remove events lists them and refuses (:class:`RemovalsRefusedError`)
+  unless removals are allowed, since a file cut at a row boundary looks like a valid one;
+- the write lock is taken before the store is read (SQLite ``BEGIN IMMEDIATE``,
+  PostgreSQL ``LOCK TABLE``), so two loads at once end as one after the other, each
+  entirely; a lock still held after the busy timeout is :class:`DatabaseBusyError`.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,11 +31,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from babel import Locale
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from webapp.events.codes import DATA_DIR, FORMATS, KINDS, STATUSES, country_regions
-from webapp.events.models import Event, EventTranslation
+from webapp.events.models import Event, EventTranslation, utc_now
 from webapp.i18n import DEFAULT_LOCALE, LOCALES
 
 EVENTS_FILE = DATA_DIR / "events.csv"
@@ -55,6 +68,9 @@ ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 NUMBER = re.compile(r"^[0-9]{1,3}$")
 URL = re.compile(r"^https?://\S+$")
 _TERRITORIES = Locale.parse("en").territories
+#: C0 and C1 control characters and DEL (Unicode category Cc), none of which belongs in a
+#: field of these files (a quoted line break included: every field is one line).
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class LoadError(Exception):
@@ -74,20 +90,69 @@ class LoadError(Exception):
         super().__init__(f"{where}: {message}")
 
 
+class RemovalsRefusedError(LoadError):
+    """The files would remove events from the store and removals were not allowed.
+
+    Attributes:
+        removed: ``(slug, title)`` of each event the load would remove, in slug order.
+    """
+
+    def __init__(self, file: str, removed: list[tuple[str, str]]) -> None:
+        self.removed = removed
+        listing = "; ".join(f"{slug} ({title})" for slug, title in removed)
+        super().__init__(
+            file,
+            None,
+            None,
+            f"would remove {len(removed)} event(s) that are in the store but not in the "
+            f"file: {listing}. If the file is complete and they should go, load again "
+            "allowing removals (--allow-removals).",
+        )
+
+
+class DatabaseBusyError(LoadError):
+    """Another connection (a load, a backup) held the database's write lock for longer
+    than the busy timeout; nothing was loaded."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            "database",
+            None,
+            None,
+            "is busy: another load or a backup holds its write lock "
+            f"({detail}). Nothing was loaded; run the load again once that has finished.",
+        )
+
+
 @dataclass
 class LoadReport:
-    """What a load changed: numbers of events added, updated, removed, unchanged."""
+    """What a load changed (or, for a dry run, would change): numbers of events added,
+    updated, removed, unchanged, and the slugs behind them (``added_slugs``,
+    ``updated_slugs`` with the names of the changed fields, ``removed_events`` as
+    ``(slug, title)``). ``written`` is False for a dry run."""
 
     added: int = 0
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
+    added_slugs: list[str] = field(default_factory=list)
+    updated_slugs: list[tuple[str, list[str]]] = field(default_factory=list)
+    removed_events: list[tuple[str, str]] = field(default_factory=list)
+    written: bool = True
 
     def __str__(self) -> str:
         return (
             f"{self.added} added, {self.updated} updated, {self.removed} removed, "
             f"{self.unchanged} unchanged"
         )
+
+    def diff_lines(self) -> list[str]:
+        """One line per change: ``+ slug`` added, ``~ slug: field, field`` updated,
+        ``- slug (title)`` removed."""
+        lines = [f"+ {slug}" for slug in self.added_slugs]
+        lines += [f"~ {slug}: {', '.join(fields)}" for slug, fields in self.updated_slugs]
+        lines += [f"- {slug} ({title})" for slug, title in self.removed_events]
+        return lines
 
 
 @dataclass
@@ -102,22 +167,47 @@ class EventRecord:
 def _read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     name = path.name
     try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in columns if c not in (reader.fieldnames or [])]
-            if missing:
-                raise LoadError(name, 1, missing[0], "column missing from the header")
-            rows = []
-            for row_number, row in enumerate(reader, start=2):
-                if None in row or any(v is None for v in row.values()):
-                    raise LoadError(name, row_number, None, "wrong number of cells")
-                rows.append((row_number, {k: v.strip() for k, v in row.items()}))
-            return rows
+        data = path.read_bytes()
     except OSError as exc:
         raise LoadError(name, None, None, f"cannot be read ({exc.strerror})") from exc
+    if not data.endswith(b"\n"):
+        raise LoadError(
+            name,
+            None,
+            None,
+            "does not end with a line break: it looks truncated (an empty file, or one cut "
+            "in the middle of its last row)",
+        )
+    try:
+        content = data.decode("utf-8-sig")  # a byte-order mark is accepted and dropped
     except UnicodeDecodeError as exc:
         raise LoadError(name, None, None, "is not UTF-8 text") from exc
+    try:
+        reader = csv.DictReader(io.StringIO(content, newline=""), strict=True)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise LoadError(name, 1, missing[0], "column missing from the header")
+        rows = []
+        for row_number, row in enumerate(reader, start=2):
+            if None in row or any(v is None for v in row.values()):
+                raise LoadError(name, row_number, None, "wrong number of cells")
+            for column, value in row.items():
+                bad = CONTROL_CHARACTER.search(value)
+                if bad:
+                    raise LoadError(
+                        name,
+                        row_number,
+                        column,
+                        f"holds the control character U+{ord(bad.group()):04X} "
+                        f"at position {bad.start() + 1}",
+                    )
+            rows.append((row_number, {k: v.strip() for k, v in row.items()}))
+        return rows
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise LoadError(
+                name, None, None, "ends inside a quoted field: it looks truncated"
+            ) from exc
         raise LoadError(name, None, None, f"is not valid CSV ({exc})") from exc
 
 
@@ -241,51 +331,142 @@ def read_event_data(
     return list(records.values())
 
 
+def _sync_translations(event: Event, wanted: dict[tuple[str, str], str]) -> None:
+    """Make ``event.translations`` hold exactly ``wanted`` by updating, deleting and adding
+    rows in place: never a second row for the same (locale, field) next to the old one,
+    which the table's UNIQUE constraint would refuse (the old "replace the list" sync
+    inserted the new rows before it deleted the old ones)."""
+    for translation in list(event.translations):
+        key = (translation.locale, translation.field)
+        if key not in wanted:
+            event.translations.remove(translation)  # delete-orphan: the row is deleted
+        elif translation.text != wanted[key]:
+            translation.text = wanted[key]
+    present = {(t.locale, t.field) for t in event.translations}
+    for (loc, fld), text_ in sorted(wanted.items()):
+        if (loc, fld) not in present:
+            event.translations.append(EventTranslation(locale=loc, field=fld, text=text_))
+
+
 def _translations(record: EventRecord) -> list[EventTranslation]:
     return [
-        EventTranslation(locale=loc, field=fld, text=text)
-        for (loc, fld), text in sorted(record.translations.items())
+        EventTranslation(locale=loc, field=fld, text=text_)
+        for (loc, fld), text_ in sorted(record.translations.items())
     ]
 
 
-def sync_events(session: Session, records: list[EventRecord], commit: bool = True) -> LoadReport:
-    """Make the store hold exactly ``records``, in one transaction.
+def lock_for_load(session: Session) -> None:
+    """Take the database's write lock for the load now, before anything is read, so that
+    the changes are computed from what no one else can change any more.
 
-    Args:
-        session: the store's session.
-        records: the validated events (:func:`read_event_data`).
-        commit: False to leave the transaction open (flushed, not committed), so that a
-            caller loading more data (:func:`webapp.programmes.loader.load_bundled_data`)
-            commits or rolls back everything at once.
+    SQLite: ``BEGIN IMMEDIATE`` (https://sqlite.org/lang_transaction.html), waiting up to
+    the busy timeout; if the session's connection is already in a transaction (``reset-db``
+    loads inside its own, which holds the lock since its ``DROP TABLE``), that one is used.
+    PostgreSQL: ``LOCK TABLE event, event_translation IN SHARE ROW EXCLUSIVE MODE``
+    (conflicts with another load, not with readers), waiting up to ``lock_timeout``. Other
+    databases: no explicit lock.
 
     Raises:
-        LoadError: the database rejected the data (a constraint); nothing was changed.
+        DatabaseBusyError: the lock was not granted in time.
     """
-    report = LoadReport()
+    connection = session.connection()
+    backend = connection.dialect.name
     try:
+        if backend == "sqlite":
+            dbapi_connection: Any = connection.connection.dbapi_connection
+            if dbapi_connection is None or not dbapi_connection.in_transaction:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif backend == "postgresql":
+            connection.execute(
+                text("LOCK TABLE event, event_translation IN SHARE ROW EXCLUSIVE MODE")
+            )
+    except OperationalError as exc:
+        session.rollback()
+        raise DatabaseBusyError(str(exc.orig)) from exc
+
+
+def _changed_fields(event: Event, record: EventRecord) -> list[str]:
+    changed = [k for k in EVENT_FIELDS if getattr(event, k) != record.values[k]]
+    current = {(t.locale, t.field): t.text for t in event.translations}
+    for loc, fld in sorted(set(current) | set(record.translations)):
+        if current.get((loc, fld)) != record.translations.get((loc, fld)):
+            changed.append(f"{fld} [{loc}]")
+    return changed
+
+
+def sync_events(
+    session: Session,
+    records: list[EventRecord],
+    *,
+    allow_removals: bool = False,
+    dry_run: bool = False,
+    file: str = EVENTS_FILE.name,
+    commit: bool = True,
+) -> LoadReport:
+    """Make the store hold exactly ``records``, in one transaction, under the write lock
+    (:func:`lock_for_load`). An added or changed event gets the load's time as
+    ``updated_at``; an unchanged one keeps its own.
+
+    Args:
+        session: a session with no transaction open yet.
+        records: the validated rows (:func:`read_event_data`).
+        allow_removals: remove the store's events that ``records`` lacks; otherwise such
+            a load is refused.
+        dry_run: compute and return the changes, write nothing (no write lock taken).
+        file: the events file's name, for the messages.
+        commit: False to leave the transaction open (flushed, not committed), so that a
+            caller loading more data in it (:func:`webapp.programmes.loader.load_bundled_data`)
+            commits or rolls back everything at once.
+
+    Returns:
+        What changed (or would change, ``written`` False for a dry run).
+
+    Raises:
+        RemovalsRefusedError: events would be removed and ``allow_removals`` is False (not
+            for a dry run, whose report lists them); nothing changed.
+        DatabaseBusyError: the write lock was not granted within the busy timeout.
+        LoadError: the database rejected the data (a constraint); nothing changed.
+    """
+    report = LoadReport(written=not dry_run)
+    # One timestamp for the whole load: what changed in it changed at the same moment.
+    now = utc_now()
+    try:
+        if not dry_run:
+            lock_for_load(session)
         existing = {e.slug: e for e in session.exec(select(Event)).all()}
+        wanted = {record.values["slug"] for record in records}
+        report.removed_events = sorted(
+            (slug, event.title) for slug, event in existing.items() if slug not in wanted
+        )
+        report.removed = len(report.removed_events)
+        if report.removed and not (allow_removals or dry_run):
+            raise RemovalsRefusedError(file, report.removed_events)
         for record in records:
             event = existing.pop(record.values["slug"], None)
             if event is None:
-                event = Event(**record.values)
-                event.translations = _translations(record)
-                session.add(event)
                 report.added += 1
+                report.added_slugs.append(record.values["slug"])
+                if not dry_run:
+                    event = Event(**record.values, updated_at=now)
+                    event.translations = _translations(record)
+                    session.add(event)
                 continue
-            fields_changed = any(getattr(event, k) != record.values[k] for k in EVENT_FIELDS)
-            current = {(t.locale, t.field): t.text for t in event.translations}
-            translations_changed = current != record.translations
-            if not (fields_changed or translations_changed):
+            changed = _changed_fields(event, record)
+            if not changed:
                 report.unchanged += 1
                 continue
-            for k in EVENT_FIELDS:
-                setattr(event, k, record.values[k])
-            if translations_changed:
-                event.translations = _translations(record)
             report.updated += 1
+            report.updated_slugs.append((record.values["slug"], changed))
+            if not dry_run:
+                for k in EVENT_FIELDS:
+                    setattr(event, k, record.values[k])
+                _sync_translations(event, record.translations)
+                event.updated_at = now
+        if dry_run:
+            session.rollback()
+            return report
         for event in existing.values():
             session.delete(event)
-            report.removed += 1
         if commit:
             session.commit()
         else:
@@ -293,6 +474,11 @@ def sync_events(session: Session, records: list[EventRecord], commit: bool = Tru
     except IntegrityError as exc:
         session.rollback()
         raise LoadError("database", None, None, f"rejected the data: {exc.orig}") from exc
+    except OperationalError as exc:
+        session.rollback()
+        if "locked" in str(exc.orig) or "lock" in str(exc.orig).lower():
+            raise DatabaseBusyError(str(exc.orig)) from exc
+        raise
     except BaseException:
         session.rollback()
         raise
@@ -303,10 +489,22 @@ def load_events(
     session: Session,
     events_file: Path = EVENTS_FILE,
     translations_file: Path = TRANSLATIONS_FILE,
+    *,
+    allow_removals: bool = False,
+    dry_run: bool = False,
 ) -> LoadReport:
-    """Validate the data files, then sync the store to them (all or nothing).
+    """Validate the data files, then sync the store to them (all or nothing); see
+    :func:`sync_events` for ``allow_removals`` and ``dry_run``.
 
     Raises:
-        LoadError: a bad row (nothing changed in the store).
+        LoadError: a bad row, or refused removals (:class:`RemovalsRefusedError`), or a busy
+            database (:class:`DatabaseBusyError`); nothing changed in the store.
     """
-    return sync_events(session, read_event_data(events_file, translations_file))
+    records = read_event_data(events_file, translations_file)
+    return sync_events(
+        session,
+        records,
+        allow_removals=allow_removals,
+        dry_run=dry_run,
+        file=events_file.name,
+    )

@@ -7,9 +7,20 @@ filters (year, kind × year, region × year).
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import expression
 from sqlmodel import Field, Relationship, SQLModel
 
 from webapp.events.codes import FORMATS, KINDS, REGION_LABELS, STATUSES
@@ -21,6 +32,32 @@ def _in(column: str, codes: Iterable[str]) -> str:
     return f"{column} IN ({', '.join(repr(c) for c in codes)})"
 
 
+class UtcNow(expression.FunctionElement):
+    """SQL for "now, in UTC, without time zone", the server-side default of
+    ``event.updated_at`` for rows written by plain SQL (SQLAlchemy's documented
+    ``utcnow`` recipe): SQLite's ``CURRENT_TIMESTAMP`` is already UTC; PostgreSQL's is
+    converted from the session's time zone."""
+
+    type = DateTime()
+    inherit_cache = True
+
+
+@compiles(UtcNow, "sqlite")
+def _utc_now_sqlite(element: UtcNow, compiler: Any, **kw: Any) -> str:
+    return "CURRENT_TIMESTAMP"
+
+
+@compiles(UtcNow, "postgresql")
+def _utc_now_postgresql(element: UtcNow, compiler: Any, **kw: Any) -> str:
+    return "TIMEZONE('utc', CURRENT_TIMESTAMP)"
+
+
+def utc_now() -> datetime:
+    """The current time in UTC to the second, naive (as the ``event.updated_at`` column
+    stores it): the moment a change is written to the store."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
 class Event(SQLModel, table=True):
     """One IASSIST event (an annual conference, a regional workshop or a joint meeting).
 
@@ -30,6 +67,11 @@ class Event(SQLModel, table=True):
     whether the event is upcoming or past is computed from the dates, see :meth:`timing`.
     ``number`` is the conference or workshop number where a source gives one (50 for
     "50th annual conference"). ``source_urls`` holds the sources, one URL per line.
+    ``updated_at`` is when a load last changed the event's facts or translations in this
+    store (UTC, whole seconds, naive as stored; an event added some other way gets the
+    time it is added): calendars and feeds give it as their
+    ``DTSTAMP``/``LAST-MODIFIED``/``updated``, the sitemap as ``lastmod``, so they change
+    only when the data does, never with the time of the request.
     """
 
     __tablename__ = "event"
@@ -72,6 +114,10 @@ class Event(SQLModel, table=True):
     status: str = Field(max_length=16)
     url: str | None = Field(default=None, max_length=300)
     source_urls: str = Field(default="")
+    updated_at: datetime = Field(
+        default_factory=utc_now,
+        sa_column=Column(DateTime, nullable=False, server_default=UtcNow()),
+    )
 
     translations: list["EventTranslation"] = Relationship(
         back_populates="event",
@@ -82,6 +128,11 @@ class Event(SQLModel, table=True):
         """``"upcoming"``, ``"ongoing"`` or ``"past"`` on ``today``, by the one rule of
         :mod:`webapp.events.timing` (with unknown dates, by the year alone)."""
         return timing(self.start_date, self.end_date, self.year, today)
+
+    @property
+    def updated_utc(self) -> datetime:
+        """:attr:`updated_at` as an aware UTC datetime."""
+        return self.updated_at.replace(tzinfo=UTC)
 
     @property
     def sources(self) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, or_
@@ -158,3 +158,19 @@ def next_annual_conference(session: Session, today: date) -> Event | None:
         .order_by(func.coalesce(Event.start_date, LAST_DAY))
         .limit(1)
     ).first()
+
+
+def count_undated(session: Session, flt: EventFilter) -> int:
+    """How many events matching ``flt`` have no known day (calendars leave them out)."""
+    statement = (
+        select(func.count())
+        .select_from(Event)
+        .where(*_conditions(flt), col(Event.start_date).is_(None))
+    )
+    return session.exec(statement).one()
+
+
+def last_update(session: Session) -> datetime | None:
+    """When a load last changed any event (naive UTC, as stored), or None for an empty
+    store: the ``lastmod`` of pages that list events."""
+    return session.exec(select(func.max(Event.updated_at))).one()

@@ -25,7 +25,7 @@ from webapp.errors import bad_request
 from webapp.events.codes import KINDS, REGION_LABELS, events_count_label, region_codes
 from webapp.events.filters import EventFilter, FilterError
 from webapp.events.models import Event
-from webapp.events.queries import facet_counts, search_events
+from webapp.events.queries import count_undated, facet_counts, search_events
 from webapp.htmx import add_vary, push_url, render_fragment, trigger_id, wants_fragment
 from webapp.i18n import collation_key
 
@@ -87,6 +87,7 @@ def browse() -> ResponseReturnValue:
         "page_title": _page_title(flt),
         "count_label": events_count_label(results.total),
         "results_id": RESULTS_ID,
+        "undated": count_undated(session, flt),
         # The language switcher links to this view with these arguments (see
         # webapp.i18n.url_for_locale).
         "canonical_args": canonical_args,

@@ -640,8 +640,11 @@ def _insert_programme(
         session.execute(insert(PresentationLink), link_rows)
 
 
-def sync_programmes(session: Session, records: list[ProgrammeRecord]) -> ProgrammeReport:
-    """Make the store hold exactly ``records`` (and their people), without committing.
+def sync_programmes(
+    session: Session, records: list[ProgrammeRecord], dry_run: bool = False
+) -> ProgrammeReport:
+    """Make the store hold exactly ``records`` (and their people), without committing; with
+    ``dry_run``, only count what would change (programmes, not people) and write nothing.
 
     The events must be in the store already (each programme is tied to the annual
     conference of its year). After a change the search index is refreshed
@@ -660,6 +663,17 @@ def sync_programmes(session: Session, records: list[ProgrammeRecord]) -> Program
         ).all()
     )
     existing = {p.year: p for p in session.scalars(select(Programme))}
+    if dry_run:
+        for record in records:
+            current = existing.pop(record.year, None)
+            if current is None:
+                report.added += 1
+            elif current.fingerprint == record.fingerprint:
+                report.unchanged += 1
+            else:
+                report.updated += 1
+        report.removed = len(existing)
+        return report
     people = _people(records)
     stored = {p.key: p for p in session.scalars(select(Person))}
     for key, (name, slug) in people.items():
@@ -719,23 +733,38 @@ def load_bundled_data(
     translations_file: Path = TRANSLATIONS_FILE,
     programmes_dir: Path = PROGRAMMES_DIR,
     aliases_file: Path = ALIASES_FILE,
+    *,
+    allow_removals: bool = False,
+    dry_run: bool = False,
 ) -> tuple[LoadReport, ProgrammeReport]:
     """Validate the event and programme data, then sync the store to both in one
-    transaction (all or nothing).
+    transaction (all or nothing), under the events' write lock
+    (:func:`webapp.events.loader.sync_events`, which also explains ``allow_removals`` and
+    ``dry_run``; a dry run of the programmes counts what would change and writes nothing).
 
     Returns:
         (what changed in the events, what changed in the programmes).
 
     Raises:
-        LoadError: a bad value (a :class:`ProgrammeLoadError` for the programme files);
-            nothing was changed in the store.
+        LoadError: a bad value (a :class:`ProgrammeLoadError` for the programme files),
+            refused removals or a busy database; nothing was changed in the store.
     """
     event_records = read_event_data(events_file, translations_file)
     programme_records = read_programmes(conferences_of(event_records), programmes_dir, aliases_file)
+    event_report = sync_events(
+        session,
+        event_records,
+        allow_removals=allow_removals,
+        dry_run=dry_run,
+        file=events_file.name,
+        commit=False,
+    )
     try:
-        event_report = sync_events(session, event_records, commit=False)
-        programme_report = sync_programmes(session, programme_records)
-        session.commit()
+        programme_report = sync_programmes(session, programme_records, dry_run=dry_run)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
     except IntegrityError as exc:
         session.rollback()
         raise LoadError("database", None, None, f"rejected the data: {exc.orig}") from exc
