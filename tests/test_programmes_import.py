@@ -409,3 +409,34 @@ def test_talk_urls_are_the_source_positions_and_survive_a_reimport(programmes_cl
         _, report = load_bundled_data(session, programmes_dir=folder)
     assert (report.updated, report.unchanged) == (1, 24)
     assert "Metadata Ahoy!" in programmes_client.get("/en/programmes/2024/talks/4-1/").get_data(as_text=True)
+
+
+def test_removing_a_conference_removes_its_programme_only_when_removals_are_allowed(programmes_app, tmp_path):
+    rows = EVENTS_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    events = tmp_path / "events.csv"
+    events.write_text("".join(r for r in rows if not r.startswith("2013-conference-")), encoding="utf-8")
+    before = _snapshot(programmes_app)
+    with Session(get_engine(programmes_app)) as session, pytest.raises(
+        LoadError, match=r"would remove 1 event\(s\).*2013-conference-cologne"
+    ):
+        load_bundled_data(session, events_file=events)
+    assert _snapshot(programmes_app) == before
+    with Session(get_engine(programmes_app)) as session:
+        report, programmes = load_bundled_data(session, events_file=events, allow_removals=True)
+        assert report.removed == 1 and programmes.removed == 1 and programmes.unchanged == 24
+        assert session.scalar(select(func.count()).where(Presentation.year == 2013)) == 0
+        assert session.scalar(select(func.count()).select_from(ProgrammeSession)) == 779 - 38
+    assert programmes_app.test_client().get("/en/programmes/2013/").status_code == 404
+
+
+def test_a_programme_without_any_conference_is_refused(programmes_app, tmp_path):
+    folder = _copy_data(tmp_path)
+    data = json.loads((folder / "2019.json").read_text(encoding="utf-8"))
+    (folder / "1970.json").write_text(json.dumps(data | {"year": 1970}), encoding="utf-8")
+    before = _snapshot(programmes_app)
+    for allow_removals in (False, True):
+        with Session(get_engine(programmes_app)) as session, pytest.raises(
+            ProgrammeLoadError, match=r"^1970.json, programme, field 'year': no annual conference of 1970"
+        ):
+            load_bundled_data(session, programmes_dir=folder, allow_removals=allow_removals)
+    assert _snapshot(programmes_app) == before

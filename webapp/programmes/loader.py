@@ -431,7 +431,12 @@ def read_programme_file(
     if type(year) is not int or str(year) != match[1]:
         r.fail("programme", "year", f"must be {match[1]}, the year in the file's name")
     if year not in conferences:
-        r.fail("programme", "year", f"no annual conference of {year} in the event data")
+        r.fail(
+            "programme",
+            "year",
+            f"no annual conference of {year} in the event data (a load that removes it "
+            "removes its programme too, with --allow-removals)",
+        )
     source = to_text(r.text(data["source"], "programme", "source", required=True))
     if not isinstance(data["sessions"], list):
         r.fail("programme", "sessions", "must be a list")
@@ -458,8 +463,10 @@ def read_programmes(
     conferences: dict[int, tuple[date | None, date | None]],
     directory: Path = PROGRAMMES_DIR,
     aliases_file: Path = ALIASES_FILE,
+    skip: frozenset[int] = frozenset(),
 ) -> list[ProgrammeRecord]:
-    """Read and validate every ``<year>.json`` of ``directory``, in year order.
+    """Read and validate every ``<year>.json`` of ``directory``, in year order, except the
+    files of the years in ``skip``.
 
     Raises:
         ProgrammeLoadError: the first bad value.
@@ -468,8 +475,19 @@ def read_programmes(
     if not directory.is_dir():
         raise ProgrammeLoadError(directory.name, None, None, "is not a folder")
     return [
-        read_programme_file(path, conferences, aliases) for path in sorted(directory.glob("*.json"))
+        read_programme_file(path, conferences, aliases)
+        for path in sorted(directory.glob("*.json"))
+        if not (FILE_NAME.match(path.name) and int(path.name[:4]) in skip)
     ]
+
+
+def years_without_conference(
+    conferences: dict[int, tuple[date | None, date | None]], directory: Path = PROGRAMMES_DIR
+) -> list[int]:
+    """The years of the programme files in ``directory`` that have no annual conference in
+    ``conferences`` (the event data would remove them)."""
+    years = [int(p.name[:4]) for p in directory.glob("*.json") if FILE_NAME.match(p.name)]
+    return sorted(y for y in years if y not in conferences)
 
 
 @dataclass
@@ -750,7 +768,35 @@ def load_bundled_data(
             refused removals or a busy database; nothing was changed in the store.
     """
     event_records = read_event_data(events_file, translations_file)
-    programme_records = read_programmes(conferences_of(event_records), programmes_dir, aliases_file)
+    conferences = conferences_of(event_records)
+    # A programme whose conference the event data does not have: if the load removes that
+    # conference, the programme goes with it, as events go (only with allow_removals: the
+    # events' refusal lists them otherwise); if the conference was never there, the
+    # programme file is refused after the events' check.
+    orphans = years_without_conference(conferences, programmes_dir)
+    programme_records = read_programmes(
+        conferences, programmes_dir, aliases_file, skip=frozenset(orphans)
+    )
+    cascaded, unknown = 0, orphans
+    if orphans:
+        # Which orphans' conferences are in the store (so this load removes them), and
+        # which of their programmes: the database removes those with their events (ON
+        # DELETE CASCADE). A separate connection, so that the load's own transaction still
+        # starts with its write lock.
+        with Session(session.get_bind()) as peek:
+            stored = set(
+                peek.scalars(
+                    select(col(Event.year)).where(
+                        col(Event.kind) == "annual_conference", col(Event.year).in_(orphans)
+                    )
+                )
+            )
+            with_programme = set(
+                peek.scalars(select(col(Programme.year)).where(col(Programme.year).in_(orphans)))
+            )
+        unknown = [year for year in orphans if year not in stored]
+        if allow_removals and not dry_run:
+            cascaded = len(with_programme & stored)
     event_report = sync_events(
         session,
         event_records,
@@ -760,7 +806,16 @@ def load_bundled_data(
         commit=False,
     )
     try:
+        refused = unknown if allow_removals else orphans
+        if refused and not dry_run:
+            raise ProgrammeLoadError(
+                f"{refused[0]}.json",
+                "programme",
+                "year",
+                f"no annual conference of {refused[0]} in the event data",
+            )
         programme_report = sync_programmes(session, programme_records, dry_run=dry_run)
+        programme_report.removed += cascaded
         if dry_run:
             session.rollback()
         else:

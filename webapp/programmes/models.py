@@ -54,8 +54,11 @@ class Programme(SQLModel, table=True):
     __table_args__ = (CheckConstraint("year BETWEEN 1000 AND 9999", name="ck_programme_year"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # Removing an event (load-events --allow-removals) removes its programme with it.
     event_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("event.id"), nullable=False, unique=True)
+        sa_column=Column(
+            Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
     )
     year: int = Field(unique=True)
     source_file: str = Field(max_length=200)
