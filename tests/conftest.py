@@ -1,6 +1,7 @@
 """Shared fixtures: an app on a real SQLite file with the bundled events loaded, a test
-client, a CLI runner, and the site served by real waitress on a free port. ``tests`` is a
-package: a module that needs a helper from here imports it as ``tests.conftest``.
+client, a CLI runner, the site served by real waitress on a free port, and a site whose
+brochure and factsheet editions are all in the store (built once per session). ``tests``
+is a package: a module that needs a helper from here imports it as ``tests.conftest``.
 
 Today is fixed at 2026-11-22 (``IASSIST_TODAY``): IASSIST 2027 in Vancouver is the next
 event, the 2026 Entebbe workshop is just over.
@@ -8,13 +9,16 @@ event, the 2026 Entebbe workshop is just over.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session
 from webapp import create_app
+from webapp.brochures.store import BuildResult, build_all
 from webapp.config import WAITRESS_LIMITS
 from webapp.db import create_schema, get_engine
 from webapp.events.loader import load_events
@@ -28,12 +32,11 @@ REFERENCE_DATA = Path(__file__).resolve().parent / "reference"
 
 def make_app(tmp_path: Path, **overrides):
     """An app whose store is a fresh SQLite file in ``tmp_path`` (schema created, nothing
-    loaded), its generated brochures in ``tmp_path`` too."""
+    loaded), its folder of supplied printed editions ``tmp_path/official`` (absent)."""
     config = {
         "TESTING": True,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "IASSIST_TODAY": TODAY,
-        "BROCHURE_DIR": str(tmp_path / "generated"),
         "OFFICIAL_BROCHURE_DIR": str(tmp_path / "official"),
     }
     config.update(overrides)
@@ -116,6 +119,44 @@ def reference_events_csv() -> Path:
     path = REFERENCE_DATA / "iassist_events.csv"
     assert path.exists(), f"missing reference data {path}"
     return path
+
+
+@dataclass
+class BrochureSite:
+    """A site with every edition in its store: ``app`` (Flask), ``folder`` (its
+    temporary folder), ``results`` (the :class:`BuildResult` of the build, printed
+    editions first)."""
+
+    app: object
+    folder: Path
+    results: list[BuildResult]
+
+    def result(self, name: str) -> BuildResult:
+        return next(r for r in self.results if r.name == name)
+
+
+@pytest.fixture(scope="session")
+def brochure_site(tmp_path_factory) -> BrochureSite:
+    """The bundled events, the six printed editions and the ten current editions in the
+    store, built once per session (about 15 seconds). Tests that change something work
+    on a :func:`clone_site`."""
+    folder = tmp_path_factory.mktemp("brochure-site")
+    app = make_app(folder)
+    with Session(get_engine(app)) as session:
+        load_events(session)
+    return BrochureSite(app, folder, build_all(app))
+
+
+def clone_site(site: BrochureSite, folder: Path, **overrides):
+    """A new app on a copy of ``site``'s store (PDFs included) in ``folder``, its folder
+    of supplied printed editions empty; the copy can be changed freely."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (
+        sqlite3.connect(site.folder / "test.sqlite3") as src,
+        sqlite3.connect(folder / "test.sqlite3") as dst,
+    ):
+        src.backup(dst)
+    return make_app(folder, **overrides)
 
 
 # --- Programme archive -------------------------------------------------------------------

@@ -40,7 +40,6 @@ def test_defaults(monkeypatch):
         "IASSIST_TODAY": None,
         "EVENTS_PER_PAGE": 20,
         "FORCE_HTTPS": False,
-        "BROCHURE_DIR": "/srv/iassist/instance/generated",
         "OFFICIAL_BROCHURE_DIR": "/srv/iassist/instance/brochures",
         "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
         "DATABASE_BUSY_TIMEOUT": 5.0,
@@ -142,7 +141,7 @@ def test_create_app_checks_the_config_it_is_given(tmp_path, override, message):
 def run(command, tmp_path, **env):
     environment = {k: v for k, v in os.environ.items() if k not in ("EVENTS_PER_PAGE", "PORT")}
     environment.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-                       BROCHURE_DIR=str(tmp_path / "generated"), **env)
+                       **env)
     return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,
                           timeout=120)
 

@@ -44,25 +44,68 @@ def sitemap_schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.fromstring(driver.encode()))
 
 
-@pytest.fixture
-def sitemap(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
+def index_schema() -> etree.XMLSchema:
+    """The sitemaps.org schema of sitemap index files (vendored, unchanged)."""
+    return etree.XMLSchema(etree.parse(str(VENDOR / "siteindex-0.9.xsd")))
+
+
+def fetch_xml(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200, url
     assert response.headers["Content-Type"] == "application/xml; charset=utf-8"
     return etree.fromstring(response.data)
 
 
-def test_sitemap_is_valid_against_the_sitemaps_org_schema(sitemap):
+@pytest.fixture
+def index(client):
+    return fetch_xml(client, "/sitemap.xml")
+
+
+@pytest.fixture
+def sitemaps(client, index) -> list:
+    """Every sitemap the index lists, parsed."""
+    locs = [e.findtext(f"{SM}loc") for e in index.iter(f"{SM}sitemap")]
+    return [fetch_xml(client, urlsplit(loc).path) for loc in locs]
+
+
+@pytest.fixture
+def sitemap(sitemaps):
+    """All sitemaps' url elements under one urlset, as a crawler would see them."""
+    merged = etree.Element(f"{SM}urlset")
+    for tree in sitemaps:
+        merged.extend(tree.findall(f"{SM}url"))
+    return merged
+
+
+def test_index_is_valid_and_lists_the_sections(index):
+    schema = index_schema()
+    assert schema.validate(index), schema.error_log
+    locs = [e.findtext(f"{SM}loc") for e in index.iter(f"{SM}sitemap")]
+    assert "http://localhost/sitemaps/site.xml" in locs
+    assert len(locs) == len(set(locs))
+
+
+def test_every_sitemap_is_valid_against_the_sitemaps_org_schema(sitemaps):
     schema = sitemap_schema()
-    assert schema.validate(sitemap), schema.error_log
+    assert sitemaps
+    for tree in sitemaps:
+        assert schema.validate(tree), schema.error_log
 
 
-def test_schema_rejects_a_broken_sitemap(sitemap):
-    # The validation can fail: a url without loc is refused.
-    broken = etree.fromstring(etree.tostring(sitemap))
+def test_schemas_reject_broken_files(sitemaps, index):
+    # The validation can fail: a url (or sitemap) without loc is refused.
+    broken = etree.fromstring(etree.tostring(sitemaps[0]))
     first = broken.find(f"{SM}url")
     first.remove(first.find(f"{SM}loc"))
     assert not sitemap_schema().validate(broken)
+    broken_index = etree.fromstring(etree.tostring(index))
+    entry = broken_index.find(f"{SM}sitemap")
+    entry.remove(entry.find(f"{SM}loc"))
+    assert not index_schema().validate(broken_index)
+
+
+def test_unknown_section_is_a_404(client):
+    assert client.get("/sitemaps/nothing.xml").status_code == 404
 
 
 def test_every_public_page_in_every_language(sitemap, app):
@@ -77,7 +120,8 @@ def test_every_public_page_in_every_language(sitemap, app):
             assert f"/{locale}{page}" in paths
         for slug in slugs:
             assert f"/{locale}/events/{slug}/" in paths
-    assert len(locs) == 5 * (4 + 64)
+    site = [p for p in paths if not p.split("/")[2:3] == ["programmes"]]
+    assert len(site) == 5 * (4 + 64)
 
 
 def test_each_url_lists_its_five_languages_and_x_default(sitemap):
@@ -95,7 +139,7 @@ def test_each_url_lists_its_five_languages_and_x_default(sitemap):
         assert links["x-default"] == links["en"]
 
 
-def test_lastmod_comes_from_the_data(sitemap, app):
+def test_lastmod_comes_from_the_data(sitemap, index, app):
     with Session(get_engine(app)) as session:
         bristol = session.exec(select(Event).where(Event.slug == "2025-conference-bristol")).one()
         newest = session.exec(select(func.max(Event.updated_at))).one()
@@ -105,16 +149,28 @@ def test_lastmod_comes_from_the_data(sitemap, app):
     assert lastmods["http://localhost/de/events/"] == newest.replace(tzinfo=UTC).isoformat()
     # The About page shows no dated data: no lastmod rather than an invented one.
     assert lastmods["http://localhost/fr/about/"] is None
+    # The index gives each section's newest date.
+    sections = {e.findtext(f"{SM}loc"): e.findtext(f"{SM}lastmod") for e in index}
+    assert sections["http://localhost/sitemaps/site.xml"] == newest.replace(tzinfo=UTC).isoformat()
 
 
-def test_every_url_in_the_sitemap_answers_200(live_server):
-    """Over real HTTP (waitress), as a crawler would fetch them."""
+def test_every_url_in_the_sitemaps_answers_200(live_server):
+    """Over real HTTP (waitress), as a crawler would fetch them: the index, each sitemap,
+    each URL."""
     import urllib.request
 
-    with urllib.request.urlopen(f"{live_server.url}/sitemap.xml") as response:
-        tree = etree.fromstring(response.read())
-    locs = [u.findtext(f"{SM}loc") for u in tree.iter(f"{SM}url")]
-    assert len(locs) == 340
+    def get(url: str):
+        with urllib.request.urlopen(url) as response:
+            assert response.status == 200, url
+            return etree.fromstring(response.read())
+
+    index = get(f"{live_server.url}/sitemap.xml")
+    locs = []
+    for entry in index.iter(f"{SM}sitemap"):
+        loc = entry.findtext(f"{SM}loc")
+        assert loc.startswith(live_server.url + "/sitemaps/"), loc
+        locs += [u.findtext(f"{SM}loc") for u in get(loc).iter(f"{SM}url")]
+    assert len(locs) >= 340
     for loc in locs:
         assert loc.startswith(live_server.url + "/"), loc
         with urllib.request.urlopen(loc) as page:
@@ -132,8 +188,9 @@ def test_robots_txt_points_to_the_sitemap(client):
 
 
 def test_sitemap_etag_and_304(client):
-    etag = client.get("/sitemap.xml").headers["ETag"]
-    assert client.get("/sitemap.xml", headers={"If-None-Match": etag}).status_code == 304
+    for url in ("/sitemap.xml", "/sitemaps/site.xml"):
+        etag = client.get(url).headers["ETag"]
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
 
 
 def head(client, url: str):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest_brochures import brochure_site  # noqa: F401 - a fixture
 from tools.fuzz import REQUIRED_HEADERS, generate, run
 
 SEED = 1974

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest_brochures import brochure_site  # noqa: F401 - a fixture
 from tests.conftest import LiveServer
 from tests.observatory import score_response
 

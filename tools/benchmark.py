@@ -73,7 +73,6 @@ def main(requests: int = 200) -> None:
             {
                 "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
                 "IASSIST_TODAY": date(2026, 11, 22),
-                "BROCHURE_DIR": str(Path(tmp) / "generated"),
                 "OFFICIAL_BROCHURE_DIR": str(Path(tmp) / "official"),
             }
         )

@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from http.client import HTTPException, HTTPResponse
 from typing import Any
 
-#: Headers every answer must carry (name -> expected value, or None for "present").
+#: Headers every answer must carry (present and not empty; tests/test_security_headers.py
+#: checks their values).
 REQUIRED_HEADERS = (
     "Content-Security-Policy",
     "Cross-Origin-Opener-Policy",
@@ -63,6 +64,8 @@ PAGES = [
     "/{l}/events/{slug}/",
     "/{l}/media/brochure-{l2}.pdf",
     "/{l}/media/factsheet-{l2}.pdf",
+    "/{l}/media/brochure-fr-2012-06.pdf",
+    "/{l}/media/factsheet-en-2016-06.pdf",
     "/{l}/events/calendar.ics",
     "/{l}/events/feed.atom",
     "/{l}/events/{slug}/calendar.ics",
@@ -517,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     from sqlmodel import Session
     from webapp import create_app
-    from webapp.brochures.build import build_all
+    from webapp.brochures.store import build_all
     from webapp.config import WAITRESS_LIMITS
     from webapp.db import create_schema, get_engine
     from webapp.events.loader import load_events
@@ -527,7 +530,6 @@ def main(argv: list[str] | None = None) -> int:
         app = create_app(
             {
                 "DATABASE_URL": f"sqlite:///{folder}/fuzz.sqlite3",
-                "BROCHURE_DIR": f"{folder}/generated",
                 "OFFICIAL_BROCHURE_DIR": f"{folder}/official",
             }
         )

@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from webapp.brochures import cli as brochures_cli
     from webapp.brochures.views import bp as brochures_bp
+    from webapp.brochures.views import previews_bp
     from webapp.discovery.views import bp as discovery_bp
     from webapp.events import cli as events_cli
     from webapp.events.feeds_views import bp as feeds_bp
@@ -76,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(discovery_bp)
     app.register_blueprint(brochures_bp)
     app.register_blueprint(programmes_bp)
+    app.register_blueprint(previews_bp)
 
     # Every command of every module, registered the same way: `flask --app wsgi --help`.
     for register_commands in (

@@ -174,10 +174,10 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
           (upcoming vs. past); empty means the real date. For tests and demonstrations.
         - ``EVENTS_PER_PAGE`` (whole number, 1–500): results per page of the event
           browser, default 20.
-        - ``BROCHURE_DIR`` (str): where generated brochure PDFs are written.
-        - ``OFFICIAL_BROCHURE_DIR`` (str): where official PDFs supplied by the association
-          are placed (``<kind>-<locale>.pdf`` or ``<locale>.pdf`` for the brochure); they
-          replace the generated ones.
+        - ``OFFICIAL_BROCHURE_DIR`` (str): where the association may place newer printed
+          editions (``<kind>-<locale>.pdf``, or ``<locale>.pdf`` for the brochure); each
+          becomes another printed edition beside the bundled ones and the current
+          generated edition (:mod:`webapp.brochures.printed`).
         - ``FORCE_HTTPS`` (yes/no): redirect plain-HTTP requests to HTTPS, default off
           (waitress serves plain HTTP on loopback; turn on behind a TLS proxy). HSTS is
           sent on every HTTPS response regardless.
@@ -196,7 +196,6 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
         ),
         "IASSIST_TODAY": env.get("IASSIST_TODAY", ""),
         "EVENTS_PER_PAGE": env.get("EVENTS_PER_PAGE", "20"),
-        "BROCHURE_DIR": env.get("BROCHURE_DIR", str(Path(instance_path) / "generated")),
         "OFFICIAL_BROCHURE_DIR": env.get(
             "OFFICIAL_BROCHURE_DIR", str(Path(instance_path) / "brochures")
         ),
@@ -209,7 +208,7 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
 def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     """The settings of :func:`settings_from_env` in ``config``, parsed and checked:
     ``DATABASE_URL`` (str), ``IASSIST_TODAY`` (date | None), ``EVENTS_PER_PAGE`` (int),
-    ``FORCE_HTTPS`` (bool), ``BROCHURE_DIR`` and ``OFFICIAL_BROCHURE_DIR`` (str),
+    ``FORCE_HTTPS`` (bool), ``OFFICIAL_BROCHURE_DIR`` (str),
     ``TRUSTED_HOSTS`` (list[str]), ``DATABASE_BUSY_TIMEOUT`` (float, seconds).
 
     Raises:
@@ -227,7 +226,7 @@ def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
             "DATABASE_BUSY_TIMEOUT", config.get("DATABASE_BUSY_TIMEOUT", "5"), *BUSY_TIMEOUT_RANGE
         ),
     }
-    for name in ("BROCHURE_DIR", "OFFICIAL_BROCHURE_DIR"):
+    for name in ("OFFICIAL_BROCHURE_DIR",):
         value = config[name]
         if not isinstance(value, (str, os.PathLike)) or not str(value):
             raise ConfigError(name, value, "a folder path")

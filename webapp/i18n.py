@@ -147,10 +147,12 @@ def _add_locale(endpoint: str, values: dict) -> None:
 
 
 def _content_language(response: Response) -> Response:
-    """``Content-Language`` on every localized response; and remember the language of a
+    """``Content-Language`` on every localized response that has none yet (the page's
+    locale); and remember the language of a
     page the visitor opened (not an htmx fragment) in the :data:`LOCALE_COOKIE`, so that
     ``/`` brings them back to it: the language they chose wins over ``Accept-Language``."""
-    if "locale" in g:
+    if "locale" in g and "Content-Language" not in response.headers:
+        # A view that serves a document in another language sets its own.
         response.headers["Content-Language"] = g.locale
     if (
         g.get("locale_from_url")

@@ -2,9 +2,10 @@
 
 On start: check the settings (a bad one stops the start with its message, exit status
 1), create missing tables, load the bundled data (events and conference programmes) if
-the store has no event or no programme yet, build the brochure PDFs that are missing or
-stale, then serve ``wsgi.app`` on ``HOST:PORT`` (default 127.0.0.1:8000) with
-``THREADS`` threads; see :func:`webapp.config.serve_settings`.
+the store has no event or no programme yet, load the printed brochure editions and build
+the current ones that are missing or stale, then serve ``wsgi.app`` on ``HOST:PORT``
+(default 127.0.0.1:8000) with ``THREADS`` threads; see
+:func:`webapp.config.serve_settings`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from waitress import serve
 from waitress.server import create_server
 
 from webapp import create_app
-from webapp.brochures.build import BrochureError, build_missing
+from webapp.brochures.store import BrochureError, build_missing
 from webapp.config import ConfigError, serve_settings
 from webapp.db import create_schema, get_engine
 from webapp.events.models import Event
@@ -44,7 +45,7 @@ def create_site_server(app: Flask, **settings: Any) -> Any:
 def prepare(app: Flask) -> None:
     """Create the schema, load the bundled data on first run (events and programmes, see
     :func:`webapp.programmes.loader.load_bundled_data`), and build the brochure
-    PDFs that are missing or stale (:func:`webapp.brochures.build.build_missing`; a
+    PDFs that are missing or stale (:func:`webapp.brochures.store.build_missing`; a
     failure is logged, the site still starts).
 
     Raises:
@@ -60,9 +61,9 @@ def prepare(app: Flask) -> None:
     try:
         for result in build_missing(app):
             app.logger.info(
-                "Brochure %s-%s: %s (%s bytes, %s pages)",
-                result.kind,
-                result.locale,
+                "Brochure %s (%s): %s (%s bytes, %s pages)",
+                result.name,
+                result.source,
                 result.action,
                 result.size,
                 result.pages,

@@ -1,16 +1,21 @@
-"""``flask --app wsgi build-brochures [--force]``: build the brochure and factsheet PDFs.
+"""``flask --app wsgi build-brochures [--force]``: bring the editions in the store up to date.
 
-Without ``--force``, only the missing and stale documents are built
-(:func:`webapp.brochures.build.build_missing`); with it, every document is built again
-and dated today (:func:`webapp.brochures.build.build_all`). Either way every document
-is listed with its file, size and page count.
+Loads the association's printed editions (bundled, checked against their manifest; and any
+supplied in ``OFFICIAL_BROCHURE_DIR``), then builds the current editions whose inputs
+changed (:func:`webapp.brochures.store.build_missing`), or every current edition again,
+dated today, with ``--force`` (:func:`webapp.brochures.store.build_all`). Lists every
+edition in the store with its size and page count. A refused printed edition or a failed
+build stops with the reason and exit status 1.
+
+The editions live in the store (PDF bytes included): ``reset-db`` rebuilds the store, and
+this command (or ``make serve``) fills it again.
 """
 
 from __future__ import annotations
 
 import click
 from flask import Flask
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from webapp.db import create_schema, get_engine
 
@@ -19,37 +24,37 @@ def register_commands(app: Flask) -> None:
     """Add ``build-brochures`` to ``app.cli``."""
 
     @app.cli.command("build-brochures")
-    @click.option("--force", is_flag=True, help="Build every document again, even if up to date.")
+    @click.option("--force", is_flag=True, help="Build every current edition again, dated today.")
     def build_brochures(force: bool) -> None:
-        """Build the brochure and factsheet PDFs in every language."""
-        from webapp.brochures.build import BrochureError, build_all, build_missing
-        from webapp.brochures.models import KINDS, Document
-        from webapp.i18n import LOCALES
+        """Load the printed editions and build the current brochure and factsheet editions."""
+        from webapp.brochures.models import Edition
+        from webapp.brochures.store import BrochureError, build_all, build_missing
 
         create_schema(app)
         try:
-            results = build_all(app, force=True) if force else build_missing(app)
+            results = build_all(app) if force else build_missing(app)
         except BrochureError as error:
             raise click.ClickException(str(error)) from error
-        actions = {(r.kind, r.locale): r for r in results}
+        actions = {r.name: r for r in results}
         with Session(get_engine(app)) as session:
-            rows = {(d.kind, d.locale): d for d in session.exec(select(Document)).all()}
-        for kind in KINDS:
-            for locale in LOCALES:
-                row = rows.get((kind, locale))
-                if row is None:
-                    continue
-                result = actions.get((kind, locale))
+            rows = session.exec(
+                select(Edition).order_by(col(Edition.kind), col(Edition.locale), col(Edition.name))
+            ).all()
+            for row in rows:
+                result = actions.get(row.name)
                 status = result.action if result else "up to date"
                 note = (
                     f"  LAYOUT OVERFLOW: {'; '.join(result.overflow)}"
                     if result and result.overflow
                     else ""
                 )
+                pages = f"{row.pages} {'page' if row.pages == 1 else 'pages'}"
                 click.echo(
-                    f"{row.file}  {row.size:,} bytes  {row.pages} "
-                    f"{'page' if row.pages == 1 else 'pages'}  {row.source}, {status}{note}"
+                    f"{row.name}  {row.source}  {row.edition.isoformat()}  "
+                    f"{row.size:,} bytes  {pages}  {status}{note}"
                 )
-        click.echo(
-            f"{len(results)} built or recorded, {len(rows) - len(results)} already up to date."
-        )
+            removed = [r for r in results if r.action == "removed"]
+            for result in removed:
+                click.echo(f"{result.name}  {result.source}  removed")
+            changed = len(results) - len(removed)
+            click.echo(f"{changed} built or loaded, {len(rows) - changed} already up to date.")

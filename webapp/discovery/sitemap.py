@@ -1,9 +1,13 @@
-"""The public pages of the site and the sitemap that lists them.
+"""The public pages of the site and the sitemaps that list them.
 
-The sitemap follows the sitemaps.org protocol 0.9 (``urlset`` of ``url`` with ``loc`` and
-``lastmod``) with Google's extension for alternate languages: each URL lists the page in
-all five languages and ``x-default`` (English) as ``xhtml:link rel="alternate"``. It is
-built with lxml, never as text; the tests validate it against the sitemaps.org XSD.
+``/sitemap.xml`` is a sitemap index (sitemaps.org protocol 0.9, ``sitemapindex``) of one
+sitemap per section of the site (:data:`SECTIONS`), so that a large section (a conference
+programme's talks) never makes one file too large (the protocol's limits: 50,000 URLs and
+50 MB a file). Each section's sitemap (``urlset`` of ``url`` with ``loc`` and ``lastmod``)
+uses Google's extension for alternate languages: each URL lists the page in all five
+languages and ``x-default`` (English) as ``xhtml:link rel="alternate"``. Everything is
+built with lxml, never as text; the tests validate both kinds of file against the
+sitemaps.org XSDs.
 """
 
 from __future__ import annotations
@@ -55,18 +59,42 @@ def site_pages(session: Session) -> list[SitemapPage]:
     return pages
 
 
-#: Functions ``(session) -> Iterable[SitemapPage]`` whose pages the sitemap lists; a domain
-#: with public pages of its own (programmes, talks, people) appends its function here.
-PAGE_SOURCES: list[Callable[[Session], Iterable[SitemapPage]]] = [site_pages]
+#: A section of the site: a function ``(session) -> Iterable[SitemapPage]``.
+Section = Callable[[Session], Iterable[SitemapPage]]
+#: Section name (its sitemap is ``/sitemaps/<name>.xml``; lowercase letters, digits and
+#: hyphens) -> its pages, in the order of the index. A domain with public pages of its own
+#: (programmes, talks, people) adds its sections here, each under 50,000 URLs (10,000
+#: pages in five languages).
+SECTIONS: dict[str, Section] = {"site": site_pages}
 
 
-def public_pages(session: Session) -> list[SitemapPage]:
-    """Every public page of every source in :data:`PAGE_SOURCES`, in order."""
-    return [page for source in PAGE_SOURCES for page in source(session)]
+def section_pages(session: Session, name: str) -> list[SitemapPage] | None:
+    """The pages of section ``name``, or None for no such section."""
+    section = SECTIONS.get(name)
+    return None if section is None else list(section(session))
+
+
+def build_index(session: Session) -> bytes:
+    """The sitemap index: one ``sitemap`` per section, with the newest ``lastmod`` of its
+    pages where they have one (absolute URLs on the current request's host).
+
+    Returns:
+        UTF-8 XML bytes with an XML declaration.
+    """
+    index = etree.Element(f"{{{SITEMAP_NS}}}sitemapindex", nsmap={None: SITEMAP_NS})
+    for name, section in SECTIONS.items():
+        entry = etree.SubElement(index, f"{{{SITEMAP_NS}}}sitemap")
+        loc = url_for("discovery.section_sitemap", name=name, _external=True)
+        etree.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = loc
+        dates = [page.lastmod for page in section(session) if page.lastmod is not None]
+        if dates:
+            lastmod = etree.SubElement(entry, f"{{{SITEMAP_NS}}}lastmod")
+            lastmod.text = max(dates).isoformat(timespec="seconds")
+    return etree.tostring(index, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def build_sitemap(pages: Iterable[SitemapPage]) -> bytes:
-    """The sitemap of ``pages``: one ``url`` per page and locale, absolute URLs (the
+    """The sitemap of ``pages`` (a section's): one ``url`` per page and locale, absolute URLs (the
     current request's host), each with its five language alternates and ``x-default``.
 
     Returns:

@@ -1,15 +1,16 @@
-"""``/sitemap.xml`` and ``/robots.txt``, and the share-card facts as template globals."""
+"""``/sitemap.xml`` (an index), ``/sitemaps/<section>.xml``, ``/robots.txt``, and the
+share-card facts as template globals."""
 
 from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, abort, request, url_for
 from flask.sansio.blueprints import BlueprintSetupState
 
 from webapp.db import get_session
 from webapp.discovery.share import OG_LOCALES, SHARE_IMAGE
-from webapp.discovery.sitemap import build_sitemap, public_pages
+from webapp.discovery.sitemap import build_index, build_sitemap, section_pages
 
 bp = Blueprint("discovery", __name__)
 
@@ -23,15 +24,28 @@ def _document(body: bytes, content_type: str) -> Response:
     return response
 
 
+XML = "application/xml; charset=utf-8"
+
+
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    """Every public page in the five languages (:mod:`webapp.discovery.sitemap`)."""
-    return _document(build_sitemap(public_pages(get_session())), "application/xml; charset=utf-8")
+    """The sitemap index: one sitemap per section of the site
+    (:mod:`webapp.discovery.sitemap`)."""
+    return _document(build_index(get_session()), XML)
+
+
+@bp.get("/sitemaps/<name>.xml")
+def section_sitemap(name: str) -> Response:
+    """One section's pages in the five languages; 404 for an unknown section."""
+    pages = section_pages(get_session(), name)
+    if pages is None:
+        abort(404)
+    return _document(build_sitemap(pages), XML)
 
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    """Every crawler may visit every page; the sitemap's absolute URL."""
+    """Every crawler may visit every page; the sitemap index's absolute URL."""
     body = "User-agent: *\nAllow: /\n\nSitemap: {}\n".format(
         url_for("discovery.sitemap", _external=True)
     )

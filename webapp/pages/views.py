@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from webapp.association import ASSOCIATION_SITE, pie_slices
 from webapp.brochures.media import documents_for_media
 from webapp.clock import today
 from webapp.db import get_session
@@ -14,22 +15,9 @@ from webapp.events.queries import (
     upcoming_and_recent,
 )
 from webapp.i18n import current_locale, negotiate_locale
-from webapp.pages.charts import pie_slices
 
 bp = Blueprint("pages", __name__, url_prefix="/<locale:lang_code>")
 root_bp = Blueprint("root", __name__)
-
-#: Pages of iassistdata.org that this site links to rather than builds.
-ASSOCIATION_SITE = {
-    "membership": "https://iassistdata.org/about/become-a-member/",
-    "committees": "https://iassistdata.org/about/committees-and-groups/",
-    "webinars": "https://iassistdata.org/membership/webinars/",
-    "discussion_list": "https://iassistdata.org/membership/discussion-list/",
-    "strategic_plan": "https://iassistdata.org/about/strategic-plan/",
-    "code_of_conduct": "https://iassistdata.org/community/code-of-conduct/",
-    "conference_archive": "https://iassistdata.org/conferences/archive/",
-    "iq": "https://iassistdata.org/iq/",
-}
 
 
 @root_bp.get("/")
@@ -67,7 +55,7 @@ def about() -> ResponseReturnValue:
         "pages/about.html",
         slices=pie_slices(),
         links=ASSOCIATION_SITE,
-        media=documents_for_media(get_session(), current_locale()),
+        media=documents_for_media(get_session(), current_locale(), today()),
     )
 
 
