@@ -32,12 +32,12 @@ LOCALES = ["en", "fr", "de", "pt", "es"]
 DOCUMENTS = [(kind, locale) for kind in ("brochure", "factsheet") for locale in LOCALES]
 TITLES = {
     ("brochure", "en"): "IASSIST tri-fold brochure",
-    ("brochure", "fr"): "Dépliant de l'IASSIST",
+    ("brochure", "fr"): "Dépliant de l’IASSIST",
     ("brochure", "de"): "IASSIST-Faltbroschüre",
     ("brochure", "pt"): "Folheto dobrável da IASSIST",
     ("brochure", "es"): "Folleto tríptico de IASSIST",
     ("factsheet", "en"): "IASSIST factsheet",
-    ("factsheet", "fr"): "Fiche de présentation de l'IASSIST",
+    ("factsheet", "fr"): "Fiche de présentation de l’IASSIST",
     ("factsheet", "de"): "IASSIST-Faktenblatt",
     ("factsheet", "pt"): "Ficha informativa da IASSIST",
     ("factsheet", "es"): "Ficha informativa de IASSIST",
@@ -46,8 +46,8 @@ TAGLINES = {
     "en": "An international organization of professionals working with information technology "
     "and data services to support research and teaching in the social sciences.",
     "fr": "Organisation internationale de professionnels travaillant avec les technologies de "
-    "l'information et les services de données pour venir à l'appui de travaux de recherche "
-    "et de l'enseignement dans le domaine des sciences sociales.",
+    "l’information et les services de données pour venir à l’appui de travaux de recherche "
+    "et de l’enseignement dans le domaine des sciences sociales.",
     "de": "Eine internationale Organisation für Fachleute im Bereich Informationstechnologie "
     "und Datenservices zur Unterstützung von Forschung und Unterricht in den "
     "Sozialwissenschaften.",
@@ -63,7 +63,7 @@ TAGLINES = {
 CHART_ALT = {
     "en": "IASSIST members across the globe: United States: almost 50%, Europe: 25%, "
     "Canada: 15%, and Asia-Pacific and Africa: the remaining share",
-    "fr": "Les membres de l'IASSIST dans le monde\xa0: États-Unis\xa0: près de 50\xa0%, "
+    "fr": "Les membres de l’IASSIST dans le monde\xa0: États-Unis\xa0: près de 50\xa0%, "
     "Europe\xa0: 25\xa0%, Canada\xa0: 15\xa0% et Asie-Pacifique et Afrique\xa0: le reste",
     "de": "IASSIST-Mitglieder in aller Welt: Vereinigte Staaten: knapp 50\xa0%, Europa: "
     "25\xa0%, Kanada: 15\xa0% und Asien-Pazifik und Afrika: der restliche Anteil",
@@ -113,7 +113,7 @@ CONFERENCE = {
     "en": "IASSIST 2027 (52nd annual conference) May 25 – 28, 2027 Vancouver, BC, Canada",
     "fr": "IASSIST 2027 52e conférence annuelle 25–28 mai 2027 Vancouver, BC, Canada",
     "de": "IASSIST 2027 52. Jahreskonferenz 25.–28. Mai 2027 Vancouver, BC, Kanada",
-    "pt": "IASSIST 2027 52.ª conferência anual 25 – 28 de mai. de 2027 Vancouver, BC, Canadá",
+    "pt": "IASSIST 2027 52ª conferência anual 25 – 28 de mai. de 2027 Vancouver, BC, Canadá",
     "es": "IASSIST 2027 52.ª conferencia anual 25–28 may 2027 Vancouver, BC, Canadá",
 }
 

@@ -398,10 +398,10 @@ def test_about_page_alt_text_names_document_language_and_edition(client):
     _, (brochure, factsheet) = about_list(client, "fr")
     assert (
         brochure[0][3]
-        == "Première page\xa0: Dépliant de l'IASSIST, français, Édition imprimée, juin 2012"
+        == "Première page\xa0: Dépliant de l’IASSIST, français, Édition imprimée, juin 2012"
     )
     assert factsheet[2][3] == (
-        "Première page\xa0: Fiche de présentation de l'IASSIST, anglais, "
+        "Première page\xa0: Fiche de présentation de l’IASSIST, anglais, "
         "Édition imprimée, juin 2016"
     )
 

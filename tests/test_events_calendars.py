@@ -169,7 +169,7 @@ def test_texts_in_the_calendars_language(client):
     (fr,) = vevents(parse(client.get("/fr/events/2025-conference-bristol/calendar.ics").data))
     assert str(fr["location"]) == "Bristol, Royaume-Uni"
     assert str(fr["summary"]) == "IASSIST 2025"
-    assert "Conférence annuelle de l'IASSIST, 2025." in str(fr["description"])
+    assert "Conférence annuelle de l’IASSIST, 2025." in str(fr["description"])
     assert "Dates\u00a0: 3–6 juin 2025" in str(fr["description"]).replace("\u2009", "")
     assert str(fr["url"]).endswith("/fr/events/2025-conference-bristol/")
     (es,) = vevents(parse(client.get("/es/events/2025-conference-bristol/calendar.ics").data))

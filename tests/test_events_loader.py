@@ -63,7 +63,12 @@ def test_bilingual_1995_theme_is_kept_as_original_and_french_translation(app):
     with Session(get_engine(app)) as session:
         event = session.exec(select(Event).where(Event.slug == "1995-conference-quebec")).one()
         assert event.theme == "Partners for access: working together in a changing data environment"
-        assert event.translated("theme", "fr").startswith("L'acces aux données")
+        # The sources' "L'acces … mutation: un partenariat à developper", spelt and set in
+        # French typography (accents, apostrophe, no-break space before the colon).
+        assert event.translated("theme", "fr") == (
+            "L’accès aux données dans un environnement en pleine mutation\u00a0: "
+            "un partenariat à développer"
+        )
         assert event.translated("theme", "de") is None
 
 

@@ -103,11 +103,11 @@ def test_every_event_page_has_its_event(client, slugs_to_reference, locale):
 def test_names_and_descriptions_in_the_pages_language(client):
     (fr,) = json_ld(client.get("/fr/events/2027-conference-vancouver/").get_data(as_text=True))
     assert fr["name"] == "IASSIST 2027"
-    assert fr["description"].startswith("Conférence annuelle de l'IASSIST, 2027.")
+    assert fr["description"].startswith("Conférence annuelle de l’IASSIST, 2027.")
     assert fr["location"]["name"] == "Vancouver, BC, Canada"
     (de,) = json_ld(client.get("/de/events/2021-joint-meeting-gothenburg/").get_data(as_text=True))
     assert de["eventStatus"] == SCHEMA + "EventCancelled"
-    assert de["location"]["name"] == "Gothenburg, Schweden"
+    assert de["location"]["name"] == "Göteborg, Schweden"
 
 
 def test_conferences_page_lists_the_forthcoming_events(client, slugs_to_reference):

@@ -59,6 +59,16 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+#: The 1995 French theme as the sources type it (no accents on "accès" and "développer",
+#: straight apostrophe, no space before the colon), spelt and set in French typography.
+FRENCH_THEME_SPELLING = {
+    "L'acces aux données dans un environnement en pleine mutation: un partenariat à developper": (
+        "L’accès aux données dans un environnement en pleine mutation\u00a0: "
+        "un partenariat à développer"
+    ),
+}
+
+
 def main(source: str) -> None:
     """Re-create ``events.csv`` and ``event_translations.csv`` from the reference CSV at
     ``source`` (its columns as in ``../shared/data/README.md``).
@@ -77,6 +87,7 @@ def main(source: str) -> None:
         theme = row["theme"]
         if " | " in theme:  # 1995: "English | French", both as the sources give them
             theme, theme_fr = theme.split(" | ", 1)
+            theme_fr = FRENCH_THEME_SPELLING.get(theme_fr, theme_fr)
             translations.append({"slug": slug, "locale": "fr", "field": "theme", "text": theme_fr})
         events.append(
             {

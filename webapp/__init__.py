@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 from htmx_flask import Htmx
 
-from webapp import catalogues, db, errors, i18n
+from webapp import association, catalogues, db, errors, i18n
 from webapp.config import PROJECT_ROOT, check_settings, settings_from_env
 from webapp.security import hosts, integrity
 from webapp.security.headers import SecurityHeaders
@@ -78,6 +78,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(brochures_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(previews_bp)
+
+    # The association's own addresses, for every page's footer (webapp.association).
+    app.jinja_env.globals["ASSOCIATION_SITE"] = association.ASSOCIATION_SITE
 
     # Every command of every module, registered the same way: `flask --app wsgi --help`.
     for register_commands in (

@@ -13,7 +13,9 @@ the Makefile):
   committed).
 - ``check``: fail on any untranslated or fuzzy message, a catalogue older than the code
   and templates (a message the code uses that the catalogue lacks, or one it holds that
-  the code no longer uses), or a translation that drops or adds a format placeholder.
+  the code no longer uses), a translation that drops or adds a format placeholder, or one
+  that renders a concept otherwise than the glossary (``translations/glossary.csv``, see
+  :mod:`webapp.glossary`).
 
 :func:`register_commands` adds them to the app's CLI.
 """
@@ -35,6 +37,7 @@ from babel.messages.pofile import read_po, write_po
 from flask import Flask
 
 from webapp.config import PROJECT_ROOT
+from webapp.glossary import GLOSSARY_LANGUAGES, glossary_violations
 from webapp.i18n import DEFAULT_LOCALE, LOCALES
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
@@ -152,7 +155,8 @@ def compile_catalogues() -> None:
 class CatalogueReport:
     """The state of one catalogue: ``messages`` (int), and lists of msgids that are
     ``untranslated``, ``fuzzy``, ``missing`` (in the code, not the catalogue), ``stale``
-    (in the catalogue, no longer in the code) or have ``placeholder_errors``."""
+    (in the catalogue, no longer in the code) or have ``placeholder_errors``; and the
+    ``glossary`` violations (str, one per concept and message: :mod:`webapp.glossary`)."""
 
     locale: str
     messages: int = 0
@@ -161,12 +165,18 @@ class CatalogueReport:
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     placeholder_errors: list[str] = field(default_factory=list)
+    glossary: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """True when nothing is untranslated, fuzzy, missing, stale or broken."""
         return not (
-            self.untranslated or self.fuzzy or self.missing or self.stale or self.placeholder_errors
+            self.untranslated
+            or self.fuzzy
+            or self.missing
+            or self.stale
+            or self.placeholder_errors
+            or self.glossary
         )
 
 
@@ -212,7 +222,15 @@ def check_catalogue(locale: str, template_text: str) -> CatalogueReport:
             if got != expected and not (len(ids) > 1 and set(got) <= set(expected)):
                 report.placeholder_errors.append(key)
                 break
+    if locale in GLOSSARY_LANGUAGES:
+        pairs = [(_key(m), _strings(m)) for m in have.values() if not m.fuzzy]
+        report.glossary = [str(v) for v in glossary_violations(pairs, locale)]
     return report
+
+
+def _strings(message: Message) -> list[str]:
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    return [s or "" for s in strings]
 
 
 def check_all() -> list[CatalogueReport]:
@@ -251,15 +269,18 @@ def register_commands(app: Flask) -> None:
 
     @translate.command("check")
     def check_command() -> None:
-        """Fail on untranslated, fuzzy, missing, stale or placeholder-breaking messages."""
+        """Fail on untranslated, fuzzy, missing, stale or placeholder-breaking messages, or
+        on a rendering the glossary (translations/glossary.csv) does not give."""
         failed = False
         for report in check_all():
             click.echo(
                 f"{report.locale}: {report.messages} messages, {len(report.untranslated)} "
                 f"untranslated, {len(report.fuzzy)} fuzzy, {len(report.missing)} missing, "
-                f"{len(report.stale)} stale, {len(report.placeholder_errors)} placeholder errors"
+                f"{len(report.stale)} stale, {len(report.placeholder_errors)} placeholder errors, "
+                f"{len(report.glossary)} glossary violations"
             )
-            for name in ("untranslated", "fuzzy", "missing", "stale", "placeholder_errors"):
+            names = ("untranslated", "fuzzy", "missing", "stale", "placeholder_errors", "glossary")
+            for name in names:
                 for msgid in getattr(report, name)[:20]:
                     click.echo(f"  {name}: {msgid!r}")
             failed |= not report.ok

@@ -9,12 +9,14 @@ Babel's CLDR data in the page's locale.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Literal
 
 from babel import Locale
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_interval
 from babel.lists import format_list as babel_format_list
 from flask import Flask, Response, g, request, url_for
@@ -66,6 +68,21 @@ def current_locale() -> str:
     return g.locale
 
 
+#: A day number 1 standing alone in a formatted French date (years have four digits,
+#: months are names, so a lone "1" can only be the first day of a month).
+_LONE_ONE = re.compile(r"(?<!\d)1(?!\d)")
+
+
+def french_first_day(text: str) -> str:
+    """``text``, a date or date range formatted by CLDR in French (day numbers, month
+    names, four-digit years), with the first day of a month written ``1er``:
+    ``"29 mai – 1 juin 2018"`` -> ``"29 mai – 1er juin 2018"``, ``"1–3 juin 2018"`` ->
+    ``"1er–3 juin 2018"``. CLDR writes ``1``; French typography writes the first day of the
+    month as an ordinal (Lexique des règles typographiques en usage à l'Imprimerie
+    nationale; Office québécois de la langue française, « Date »)."""
+    return _LONE_ONE.sub("1er", text)
+
+
 def adopt_path_locale() -> None:
     """For a request that matched no route (an error page), take the locale from the
     path's first segment when it is one of :data:`LOCALES` (``/fr/nowhere`` is answered
@@ -79,10 +96,22 @@ def adopt_path_locale() -> None:
 
 def format_date_range(start: date | None, end: date | None) -> str | None:
     """A date range in the page's locale through CLDR's interval formats (skeleton
-    ``yMMMd``): ``"3–6 juin 2025"`` in French. None when the dates are unknown."""
+    ``yMMMd``): ``"3–6 juin 2025"`` in French, where the first of a month reads ``1er``
+    (:func:`french_first_day`). None when the dates are unknown."""
     if start is None:
         return None
-    return format_interval(start, end or start, "yMMMd", locale=get_locale())
+    locale = get_locale()
+    text = format_interval(start, end or start, "yMMMd", locale=locale)
+    return french_first_day(text) if locale.language == "fr" else text
+
+
+def format_day(value: date, format: str = "long") -> str:
+    """One date in the page's locale (``format``: a CLDR width such as ``"long"`` or a
+    pattern, as :func:`babel.dates.format_date` takes), the first of a month reading
+    ``1er`` in French (:func:`french_first_day`): ``"1er juin 2026"``."""
+    locale = get_locale()
+    text = babel_format_date(value, format, locale=locale)
+    return french_first_day(text) if locale.language == "fr" else text
 
 
 def country_name(code: str | None) -> str | None:
@@ -195,6 +224,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters.update(
         date_range=format_date_range,
+        day=format_day,
         country_name=country_name,
         format_list=format_list,
     )
@@ -211,8 +241,10 @@ def format_ordinal(number: int, gender: Gender = "m", locale: str | None = None)
     :data:`webapp.events.codes.KIND_NOUN_GENDER`).
 
     Rules: English by CLDR's ordinal plural categories (1st, 2nd, 3rd, 11th, 50th);
-    French 1er/1re then 50e (Imprimerie nationale); German 50.; Portuguese 50.º/50.ª;
-    Spanish 50.º/50.ª with the apocopated 1.er and 3.er before a masculine noun (RAE).
+    French 1er/1re then 50e (Imprimerie nationale); German 50.; Brazilian Portuguese
+    52ª/6º with no period (the site's Portuguese is Brazilian, as the association's
+    brochure; the period of 52.ª is European Portuguese usage); Spanish 50.º/50.ª with the
+    apocopated 1.er and 3.er before a masculine noun (RAE).
     """
     code = locale or str(get_locale())
     if code == "en":
@@ -223,6 +255,9 @@ def format_ordinal(number: int, gender: Gender = "m", locale: str | None = None)
         return f"{number}e"
     if code == "de":
         return f"{number}."
+    indicator = "ª" if gender == "f" else "º"
+    if code == "pt":
+        return f"{number}{indicator}"
     if code == "es" and gender == "m" and number % 10 in (1, 3) and number % 100 not in (11, 13):
         return f"{number}.er"
-    return f"{number}.{'ª' if gender == 'f' else 'º'}"
+    return f"{number}.{indicator}"

@@ -114,14 +114,14 @@ def test_subscribe_link_follows_the_chosen_filters(page, live_server, reference_
 def test_note_disappears_when_every_event_has_dates(page):
     open_browser(page, "/fr/events/?type=annual_conference")
     expect(page.locator(".calendar-note")).to_have_text(
-        "1 événement sans dates connues n'est pas dans le calendrier."
+        "1 événement sans dates connues n’est pas dans le calendrier."
     )
     page.select_option("#filter-year", "2025")
     page.wait_for_function(
         "() => document.querySelector('#calendar-subscribe').href.includes('year=2025')"
     )
     expect(page.locator(".calendar-note")).to_have_count(0)
-    expect(page.locator("#calendar-subscribe")).to_have_text("S'abonner")
+    expect(page.locator("#calendar-subscribe")).to_have_text("S’abonner")
 
 
 def test_json_ld_passes_the_csp_and_event_pages_offer_their_calendar(page, live_server):

@@ -16,18 +16,13 @@ from webapp.events.codes import (
     REGIONAL_WORKSHOP,
 )
 from webapp.events.models import Event
+from webapp.events.place_names import city_name, host_language
+from webapp.events.titles import compose_title
 from webapp.i18n import DEFAULT_LOCALE, Gender, country_name, format_ordinal
 
 #: The language the data's original titles and themes are written in.
 ORIGINAL_LANGUAGE = DEFAULT_LOCALE
 
-#: An original title whose parenthesis only restates the conference's number in English,
-#: as the association names its conferences since 2000: "IASSIST 2025 (50th annual
-#: conference)". The name before it is a proper name; the number is a part the site
-#: composes itself in the page's locale (:func:`event_label`).
-_NUMBER_IN_TITLE = re.compile(
-    r"^(?P<name>.+?) \((?P<number>\d+)(?:st|nd|rd|th) annual conference\)$"
-)
 #: A title that is only a proper name: acronyms and a year ("IASSIST 1979",
 #: "IASSIST/IFDO 1985", "IASSIST & CARTO 2024"). It is in no language.
 _PROPER_NAME = re.compile(r"^[A-Z][A-Z0-9/& -]*\b\d{4}$")
@@ -43,12 +38,17 @@ class LocalizedText:
 
 
 def event_text(event: Event, field: str) -> LocalizedText | None:
-    """The event's ``field`` (``"title"`` or ``"theme"``) for the page's locale: the
-    translation where the data has one, else the original marked with its language; None
-    when the event has no such text. A title that is only a proper name ("IASSIST/IFDO
-    1985") is in no language. On a page in another language than the original, a title
-    like "IASSIST 2025 (50th annual conference)" reads "IASSIST 2025", a proper name,
-    and :func:`event_label` gives the number in the page's language."""
+    """The event's ``field`` (``"title"`` or ``"theme"``) for the page's locale.
+
+    A translation where the data has one (a conference's official title in that language);
+    else, for a title on a page in another language than the data's, the title the site
+    composes in the page's language (:func:`webapp.events.titles.compose_title`: "6e
+    atelier régional africain", or the proper name "IASSIST 2025" with the number in
+    :func:`event_label`); else the original marked with its language. A title that is only
+    a proper name ("IASSIST/IFDO 1985") is in no language. A theme is a conference's
+    official title: it is never translated by the site, only marked. None when the event
+    has no such text.
+    """
     locale = str(get_locale())
     translated = event.translated(field, locale)
     if translated:
@@ -61,20 +61,10 @@ def event_text(event: Event, field: str) -> LocalizedText | None:
     if field == "title":
         if _PROPER_NAME.match(original):
             return LocalizedText(original, None)
-        name = _name_without_number(event)
-        if name:
-            return LocalizedText(name, None)
+        composed = compose_title(event)
+        if composed is not None:
+            return LocalizedText(composed.title, composed.title_lang)
     return LocalizedText(original, ORIGINAL_LANGUAGE)
-
-
-def _name_without_number(event: Event) -> str | None:
-    """The proper name of an annual conference whose original title only adds its number
-    ("IASSIST 2025" of "IASSIST 2025 (50th annual conference)"), when that number is the
-    event's; else None."""
-    match = _NUMBER_IN_TITLE.match(event.title)
-    if match and event.kind == ANNUAL_CONFERENCE and int(match["number"]) == event.number:
-        return match["name"]
-    return None
 
 
 def kind_noun_gender(kind: str, locale: str | None = None) -> Gender:
@@ -85,11 +75,18 @@ def kind_noun_gender(kind: str, locale: str | None = None) -> Gender:
 
 
 def event_label(event: Event) -> str | None:
-    """The numbered label the site composes in the page's locale ("50e conférence
-    annuelle"), shown under the title; None for an event without a number (the numbered
-    workshops are the Africa series), and on pages in the original language (the title
-    says it already: "IASSIST 2025 (50th annual conference)")."""
-    if event.number is None or str(get_locale()) == ORIGINAL_LANGUAGE:
+    """What the event was, in the page's locale, shown under its title: the label of its
+    composed title ("50e conférence annuelle", "Devait être la 46e conférence annuelle";
+    see :mod:`webapp.events.titles`), or for a numbered event whose title no rule reads,
+    its number ("50e conférence annuelle"). None on pages in the original language (the
+    title says it already) and when there is nothing to add."""
+    if str(get_locale()) == ORIGINAL_LANGUAGE:
+        return None
+    if event.translated("title", str(get_locale())) is None and not _PROPER_NAME.match(event.title):
+        composed = compose_title(event)
+        if composed is not None:
+            return composed.label
+    if event.number is None:
         return None
     ordinal = format_ordinal(event.number, kind_noun_gender(event.kind))
     if event.kind == ANNUAL_CONFERENCE:
@@ -100,10 +97,11 @@ def event_label(event: Event) -> str | None:
 
 
 def event_place(event: Event) -> str | None:
-    """The event's place, "City, State, Country", with the country named in the page's
-    locale; None for an event with no place (a virtual one)."""
+    """The event's place, "City, State, Country", the city and the country named in the
+    page's locale (:func:`webapp.events.place_names.city_name`, CLDR territories); None for
+    an event with no place (a virtual one)."""
     parts = [
-        event.city,
+        city_name(event.city),
         event.region_or_state if event.country_code in ("US", "CA") else None,
         country_name(event.country_code),
     ]
@@ -126,3 +124,13 @@ def document_title(event: Event) -> str:
     # Translators: an event's name in the browser's tab, e.g. "Joint meeting 1978,
     # Uppsala, Sweden"; kind is "Annual conference", "Regional workshop" or "Joint meeting".
     return _("%(kind)s %(year)s, %(place)s", kind=kind, year=event.year, place=place)
+
+
+def event_host(event: Event) -> LocalizedText | None:
+    """The event's host institution(s) as the data names them, in their own language
+    (:func:`webapp.events.place_names.host_language`: "Université Laval" is French), marked
+    with it when that is not the page's; None when no source names a host."""
+    if not event.host:
+        return None
+    lang = host_language(event.slug)
+    return LocalizedText(event.host, None if lang == str(get_locale()) else lang)
