@@ -126,9 +126,9 @@ def test_unknown_programme_talk_or_person_is_a_localized_404(programmes_client):
 
 def test_event_page_and_event_card_link_to_the_programme(programmes_client):
     html = programmes_client.get("/en/events/2024-conference-halifax/").get_data(as_text=True)
-    assert '<a class="button" href="/en/programmes/2024/">Programme: 161 talks</a>' in html
+    assert '<a class="button" href="/en/programmes/2024/">Program: 161 talks</a>' in html
     html = programmes_client.get("/en/events/?year=2025").get_data(as_text=True)
-    assert '<a href="/en/programmes/2025/">Programme: 166 talks</a>' in html
+    assert '<a href="/en/programmes/2025/">Program: 166 talks</a>' in html
     html = programmes_client.get("/de/events/?year=2000-2009").get_data(as_text=True)
     results = html.split('<div id="event-results"', 1)[1]
     assert results.count('href="/de/programmes/') == 10

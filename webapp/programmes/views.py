@@ -123,7 +123,7 @@ def programme_link(event: Event) -> tuple[str, str] | None:
     if found is None:
         return None
     year, count = found
-    label = _("Programme: %(talks)s", talks=talks_count_label(count))
+    label = _("Program: %(talks)s", talks=talks_count_label(count))
     return url_for("programmes.programme", year=year), label
 
 
@@ -297,8 +297,8 @@ def _page_title(flt: ProgrammeFilter) -> str:
     if flt.session_type:
         parts.append(str(SESSION_TYPES[flt.session_type]))
     if not parts:
-        return _("Conference programmes")
-    return _("Conference programmes: %(filters)s", filters=", ".join(parts))
+        return _("Conference programs")
+    return _("Conference programs: %(filters)s", filters=", ".join(parts))
 
 
 @bp.get("/")
