@@ -15,7 +15,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, or_
 from sqlmodel import Session, col, select
 
-from webapp.events.codes import ANNUAL_CONFERENCE, SHOWN_STATUSES
+from webapp.events.codes import (
+    ANNUAL_CONFERENCE,
+    JOINT_MEETING,
+    REGIONAL_WORKSHOP,
+    SHOWN_STATUSES,
+)
 from webapp.events.filters import EventFilter
 from webapp.events.models import Event
 from webapp.events.timing import is_past_sql
@@ -133,18 +138,39 @@ def upcoming_and_recent(
     return list(forthcoming), list(recent)
 
 
-def past_annual_conferences(session: Session, today: date) -> list[Event]:
-    """Every annual conference that is over (or was cancelled or postponed), most recent
-    first."""
+def past_conferences(session: Session, today: date) -> list[Event]:
+    """Every annual conference and joint meeting that is over (or was cancelled or
+    postponed), most recent first: the association's own list of its conferences, which
+    counts the joint meetings (1974, 1976, 1978, and the IASSIST/CESSDA meeting of 2021)
+    among them. The regional workshops have their own list
+    (:func:`regional_workshop_series`)."""
     past = is_past_sql(today)
     return list(
         session.exec(
             select(Event)
             .where(
-                Event.kind == ANNUAL_CONFERENCE,
+                col(Event.kind).in_((ANNUAL_CONFERENCE, JOINT_MEETING)),
                 or_(past == 1, col(Event.status).in_(SHOWN_STATUSES)),
             )
             .order_by(col(Event.year).desc(), col(Event.start_date).desc())
+        ).all()
+    )
+
+
+def regional_workshop_series(session: Session, today: date, region: str = "africa") -> list[Event]:
+    """The numbered regional workshops of ``region`` (an IASSIST region code; the Africa
+    series, 1st in 2021) that are over, most recent first."""
+    past = is_past_sql(today)
+    return list(
+        session.exec(
+            select(Event)
+            .where(
+                Event.kind == REGIONAL_WORKSHOP,
+                Event.region == region,
+                col(Event.number).is_not(None),
+                past == 1,
+            )
+            .order_by(col(Event.number).desc())
         ).all()
     )
 

@@ -11,7 +11,8 @@ from webapp.clock import today
 from webapp.db import get_session
 from webapp.events.queries import (
     next_annual_conference,
-    past_annual_conferences,
+    past_conferences,
+    regional_workshop_series,
     upcoming_and_recent,
 )
 from webapp.i18n import current_locale, negotiate_locale
@@ -62,14 +63,16 @@ def about() -> ResponseReturnValue:
 @bp.get("/conferences/")
 def conferences() -> ResponseReturnValue:
     """Conferences: the annual conference text (seed 002) with its forthcoming and recent
-    events and the past conferences computed from the store."""
+    events, the Africa regional workshops, and the past conferences and joint meetings
+    (with their status: the 2021 IASSIST/CESSDA meeting was cancelled), from the store."""
     session = get_session()
     forthcoming, recent = upcoming_and_recent(session, today())
     return render_template(
         "pages/conferences.html",
         forthcoming=forthcoming,
         recent=recent,
-        past=past_annual_conferences(session, today()),
+        workshops=regional_workshop_series(session, today()),
+        past=past_conferences(session, today()),
         today=today(),
         links=ASSOCIATION_SITE,
     )
