@@ -406,6 +406,7 @@ def sync_events(
     allow_removals: bool = False,
     dry_run: bool = False,
     file: str = EVENTS_FILE.name,
+    commit: bool = True,
 ) -> LoadReport:
     """Make the store hold exactly ``records``, in one transaction, under the write lock
     (:func:`lock_for_load`). An added or changed event gets the load's time as
@@ -418,6 +419,9 @@ def sync_events(
             a load is refused.
         dry_run: compute and return the changes, write nothing (no write lock taken).
         file: the events file's name, for the messages.
+        commit: False to leave the transaction open (flushed, not committed), so that a
+            caller loading more data in it (:func:`webapp.programmes.loader.load_bundled_data`)
+            commits or rolls back everything at once.
 
     Returns:
         What changed (or would change, ``written`` False for a dry run).
@@ -471,7 +475,8 @@ def sync_events(
         session.flush()
         refresh_event_counts(session)
         bump_data_version(session)
-        session.commit()
+        if commit:
+            session.commit()
     except IntegrityError as exc:
         session.rollback()
         raise LoadError("database", None, None, f"rejected the data: {exc.orig}") from exc
