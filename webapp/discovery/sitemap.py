@@ -119,8 +119,9 @@ def section_pages(session: Session, name: str) -> list[SitemapPage] | None:
 
 
 def build_index(session: Session) -> bytes:
-    """The sitemap index: one ``sitemap`` per section that has pages, with the newest ``lastmod`` of its
-    pages where they have one (absolute URLs on the current request's host).
+    """The sitemap index: one ``sitemap`` per section that has pages, with the newest
+    ``lastmod`` of its pages where they have one (absolute URLs on the current request's
+    host).
 
     Returns:
         UTF-8 XML bytes with an XML declaration.
