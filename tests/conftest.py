@@ -157,3 +157,47 @@ def clone_site(site: BrochureSite, folder: Path, **overrides):
     ):
         src.backup(dst)
     return make_app(folder, **overrides)
+
+
+# --- Programme archive -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def programmes_db(tmp_path_factory) -> Path:
+    """A SQLite file with the bundled events and programmes loaded, built once per test
+    session (loading sanitizes 2,598 talks); tests get a copy (``programmes_app``)."""
+    from webapp.programmes.loader import load_bundled_data
+
+    folder = tmp_path_factory.mktemp("programmes-db")
+    app = make_app(folder)
+    with Session(get_engine(app)) as session:
+        load_bundled_data(session)
+    get_engine(app).dispose()
+    return folder / "test.sqlite3"
+
+
+@pytest.fixture
+def programmes_app(programmes_db, tmp_path):
+    """An app whose store (a copy of ``programmes_db``) holds the events and programmes."""
+    import shutil
+
+    shutil.copyfile(programmes_db, tmp_path / "test.sqlite3")
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def programmes_client(programmes_app):
+    return programmes_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def reference_programmes() -> dict[int, dict]:
+    """The reference programme files (``tests/reference/conference-programs/``) read with
+    the json module, by year (taken from the file name: the 2025 file's own
+    ``conferenceYear`` is wrong)."""
+    import json
+
+    folder = REFERENCE_DATA / "conference-programs"
+    files = sorted(folder.glob("*.json"))
+    assert len(files) == 25, f"missing reference programmes in {folder}"
+    return {int(f.name[:4]): json.loads(f.read_text(encoding="utf-8")) | {"_file": f.name} for f in files}

@@ -208,15 +208,18 @@ def test_the_readme_procedure_corrects_adds_and_removes_a_translation(app, tmp_p
             return {(slug, t.locale, t.field): t.text for slug, t in found}
 
     quebec = ("1995-conference-quebec", "fr", "theme")
-    assert quebec in stored()
-    # 1. Correct the French theme (accents restored).
-    corrected = "L'accès aux données dans un environnement en pleine mutation : un partenariat à développer"
-    translations.write_text(
-        "slug,locale,field,text\n" f"1995-conference-quebec,fr,theme,{corrected}\n",
-        encoding="utf-8",
-    )
-    assert "0 added, 1 updated, 0 removed, 63 unchanged" in make_load_events()
-    assert stored() == {quebec: corrected}
+    corrected = stored()[quebec]
+    # 1. Correct the French theme: an earlier entry with straight apostrophes and a plain
+    # space before the colon is corrected to the bundled, typographically right text.
+    wrong = corrected.replace("\u2019", "'").replace("\u00a0", " ")
+    assert wrong != corrected
+    for text_, report in ((wrong, "0 added, 1 updated"), (corrected, "0 added, 1 updated")):
+        translations.write_text(
+            "slug,locale,field,text\n" f"1995-conference-quebec,fr,theme,{text_}\n",
+            encoding="utf-8",
+        )
+        assert f"{report}, 0 removed, 63 unchanged" in make_load_events()
+        assert stored() == {quebec: text_}
     # 2. Add a German title to the same event and a Spanish one to another.
     with open(translations, "a", encoding="utf-8") as fh:
         fh.write("1995-conference-quebec,de,title,IASSIST 1995 in Québec\n")

@@ -83,7 +83,8 @@ def test_reset_db_rebuilds_an_old_schema_on_postgres(pg_app):
     engine = get_engine(pg_app)
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE event_translation"))
-        connection.execute(text("DROP TABLE event"))
+        # CASCADE: the programme table (issue 9) refers to the event table.
+        connection.execute(text("DROP TABLE event CASCADE"))
         connection.execute(text("CREATE TABLE event (id SERIAL PRIMARY KEY, slug TEXT)"))
     engine.dispose()
     result = pg_app.test_cli_runner().invoke(args=["reset-db", "--yes"])

@@ -7,6 +7,7 @@ catalogues as sets of messages instead:
 - a message added on one side is kept; one removed on one side (and unchanged on the
   other) is removed;
 - a message changed on one side only takes that side's translation and flags;
+- a header (``Plural-Forms``, ``Language``…) changed on one side only takes that side's value;
 - a message changed differently on both sides keeps ours and is marked fuzzy, so the
   catalogue check (``flask --app wsgi translate check``) fails until a person decides.
 
@@ -56,9 +57,20 @@ def _put(catalog: Catalog, message: Message) -> None:
     catalog[message.id] = message
 
 
+def _merge_headers(base: Catalog, ours: Catalog, theirs: Catalog) -> None:
+    """Take each header (``Plural-Forms``, ``Language``, …) that only theirs changed."""
+    old = dict(base.mime_headers)
+    mine = dict(ours.mime_headers)
+    for name, value in theirs.mime_headers:
+        if mine.get(name) == old.get(name) and value != old.get(name):
+            mine[name] = value
+    ours.mime_headers = list(mine.items())
+
+
 def merge(base: Catalog, ours: Catalog, theirs: Catalog) -> Catalog:
     """The three-way merge of ``ours`` and ``theirs`` (see the module docstring); ours
     keeps its header and order, messages only theirs has are appended."""
+    _merge_headers(base, ours, theirs)
     index_base = {_key(m): m for m in base if m.id}
     index_ours = {_key(m): m for m in ours if m.id}
     index_theirs = {_key(m): m for m in theirs if m.id}

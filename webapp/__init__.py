@@ -1,10 +1,10 @@
 """The IASSIST website: a Flask application built by :func:`create_app`.
 
 Infrastructure modules (``config``, ``db``, ``i18n``, ``htmx``, ``errors``, ``clock``,
-``catalogues``) know no domain; each domain (``events``, ``pages``, ``brochures``) is a
-package with its blueprint (``views``) and, where it has commands, ``cli``. This module
-is the one place that wires them together: extensions, blueprints and every domain's
-``register_commands``.
+``catalogues``) know no domain; each domain (``events``, ``programmes``, ``pages``,
+``brochures``) is a package with its blueprint (``views``) and, where it has commands,
+``cli``. This module is the one place that wires them together: extensions, blueprints
+and every domain's ``register_commands``.
 """
 
 from __future__ import annotations
@@ -67,6 +67,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.events.views import bp as events_bp
     from webapp.pages.views import bp as pages_bp
     from webapp.pages.views import root_bp
+    from webapp.programmes import cli as programmes_cli
+    from webapp.programmes.views import bp as programmes_bp
 
     app.register_blueprint(root_bp)
     app.register_blueprint(pages_bp)
@@ -74,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(discovery_bp)
     app.register_blueprint(brochures_bp)
+    app.register_blueprint(programmes_bp)
     app.register_blueprint(previews_bp)
 
     # The association's own addresses, for every page's footer (webapp.association).
@@ -84,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         db.register_commands,
         catalogues.register_commands,
         events_cli.register_commands,
+        programmes_cli.register_commands,
         brochures_cli.register_commands,
     ):
         register_commands(app)

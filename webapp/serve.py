@@ -1,10 +1,10 @@
 """``iassist-serve``: prepare the store and serve the site with waitress.
 
 On start: check the settings (a bad one stops the start with its message, exit status
-1), create missing tables, load the bundled event data if the store has no event
-yet, load the printed brochure editions and build the current ones that are missing
-or stale, then serve ``wsgi.app`` on
-``HOST:PORT`` (default 127.0.0.1:8000) with ``THREADS`` threads; see
+1), create missing tables, load the bundled data (events and conference programmes) if
+the store has no event or no programme yet, load the printed brochure editions and build
+the current ones that are missing or stale, then serve ``wsgi.app`` on ``HOST:PORT``
+(default 127.0.0.1:8000) with ``THREADS`` threads; see
 :func:`webapp.config.serve_settings`.
 """
 
@@ -22,8 +22,8 @@ from webapp import create_app
 from webapp.brochures.store import BrochureError, build_missing
 from webapp.config import ConfigError, serve_settings
 from webapp.db import create_schema, get_engine
-from webapp.events.loader import load_events
 from webapp.events.models import Event
+from webapp.programmes.loader import has_programmes, load_bundled_data
 from webapp.security import waitress_errors
 
 
@@ -43,7 +43,8 @@ def create_site_server(app: Flask, **settings: Any) -> Any:
 
 
 def prepare(app: Flask) -> None:
-    """Create the schema, load the bundled events on first run, and build the brochure
+    """Create the schema, load the bundled data on first run (events and programmes, see
+    :func:`webapp.programmes.loader.load_bundled_data`), and build the brochure
     PDFs that are missing or stale (:func:`webapp.brochures.store.build_missing`; a
     failure is logged, the site still starts).
 
@@ -52,9 +53,11 @@ def prepare(app: Flask) -> None:
     """
     create_schema(app)
     with Session(get_engine(app)) as session:
-        if session.exec(select(func.count()).select_from(Event)).one() == 0:
-            report = load_events(session)
-            app.logger.warning("Loaded the bundled events: %s", report)
+        no_events = session.exec(select(func.count()).select_from(Event)).one() == 0
+        if no_events or not has_programmes(session):
+            events, programmes = load_bundled_data(session)
+            app.logger.warning("Loaded the bundled events: %s", events)
+            app.logger.warning("Loaded the bundled programmes: %s", programmes)
     try:
         for result in build_missing(app):
             app.logger.info(

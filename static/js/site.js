@@ -25,6 +25,10 @@
     document.querySelectorAll("option").forEach(function (option) {
       option.toggleAttribute("selected", option.selected);
     });
+    // Text typed into a search field (the programme search) lives in its value property.
+    document.querySelectorAll("input[type=search]").forEach(function (input) {
+      input.setAttribute("value", input.value);
+    });
   }
   document.addEventListener("DOMContentLoaded", commitFormState);
   document.addEventListener("htmx:afterSettle", commitFormState);

@@ -1,11 +1,14 @@
 """Commands of the event domain: ``flask --app wsgi load-events``, and the bundled events
 as the store's data when ``reset-db`` rebuilds it (:func:`webapp.db.add_store_loader`).
 
-- ``load-events [--events FILE] [--translations FILE] [--dry-run] [--allow-removals]``:
-  load the event data (all or nothing; prints what changed, or the file, row and field of
-  the first bad value and exits with status 1). A load that would remove events lists
-  them and refuses unless ``--allow-removals``; ``--dry-run`` prints the changes and
-  writes nothing; a busy database is reported, nothing loaded.
+- ``load-events [--events FILE] [--translations FILE] [--programmes DIR] [--dry-run]
+  [--allow-removals]``: load all the bundled data, the events and the conference
+  programmes that belong to them, in one transaction
+  (:func:`webapp.programmes.loader.load_bundled_data`: all or nothing; prints what
+  changed, or the file, row or record and field of the first bad value and exits with
+  status 1). A load that would remove events lists them and refuses unless
+  ``--allow-removals``; ``--dry-run`` prints the changes and writes nothing; a busy
+  database is reported, nothing loaded.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from webapp.events.loader import (
     LoadError,
     load_events,
 )
+from webapp.programmes.loader import PROGRAMMES_DIR, load_bundled_data
 
 
 def register_commands(app: Flask) -> None:
@@ -51,6 +55,14 @@ def register_commands(app: Flask) -> None:
         help="translations CSV file",
     )
     @click.option(
+        "--programmes",
+        "programmes_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=PROGRAMMES_DIR,
+        show_default=True,
+        help="folder of programme files (<year>.json)",
+    )
+    @click.option(
         "--dry-run",
         is_flag=True,
         help="print what the load would add, update and remove; change nothing",
@@ -61,17 +73,23 @@ def register_commands(app: Flask) -> None:
         help="remove the events that are in the store but not in the file",
     )
     def load_events_command(
-        events_file: Path, translations_file: Path, dry_run: bool, allow_removals: bool
+        events_file: Path,
+        translations_file: Path,
+        programmes_dir: Path,
+        dry_run: bool,
+        allow_removals: bool,
     ) -> None:
-        """Load the event data into the store (all or nothing)."""
+        """Load the events and their conference programmes into the store (all or
+        nothing)."""
         try:
             if not dry_run:
                 create_schema(app)
             with Session(get_engine(app)) as session:
-                report = load_events(
+                report, programmes = load_bundled_data(
                     session,
                     events_file,
                     translations_file,
+                    programmes_dir,
                     allow_removals=allow_removals,
                     dry_run=dry_run,
                 )
@@ -86,5 +104,7 @@ def register_commands(app: Flask) -> None:
             for line in report.diff_lines():
                 click.echo(line)
             click.echo(f"Dry run, nothing written: {report}")
+            click.echo(f"Programmes (dry run, nothing written): {programmes}")
         else:
             click.echo(f"Events loaded: {report}")
+            click.echo(f"Programmes loaded: {programmes}")

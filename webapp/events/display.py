@@ -109,6 +109,12 @@ def event_place(event: Event) -> str | None:
     return text or None
 
 
+def event_location(event: Event) -> str:
+    """Where the event is held, as a reader sees it: :func:`event_place`, or "Online" in
+    the page's locale for an event with no place (held online only)."""
+    return event_place(event) or _("Online")
+
+
 def document_title(event: Event) -> str:
     """The event's name for the page's ``<title>``, which cannot mark a part as being in
     another language: its title when that reads in the page's language (or is a proper

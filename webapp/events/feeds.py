@@ -33,7 +33,7 @@ from icalendar import Calendar, vDuration
 from icalendar import Event as CalendarEvent
 
 from webapp.events.codes import FORMATS, KIND_SINGULAR, STATUSES
-from webapp.events.display import document_title, event_place, event_text
+from webapp.events.display import document_title, event_location, event_place, event_text
 from webapp.events.models import Event
 from webapp.i18n import format_date_range
 
@@ -115,7 +115,7 @@ def _calendar_event(event: Event) -> CalendarEvent:
     vevent.add("dtstart", event.start_date)
     vevent.add("dtend", event.end_date + timedelta(days=1))
     vevent.add("summary", document_title(event))
-    vevent.add("location", event_place(event) or _("Online"))
+    vevent.add("location", event_location(event))
     vevent.add("description", describe(event))
     vevent.add("url", _event_url(event))
     vevent.add("status", "CANCELLED" if event.status in ("cancelled", "postponed") else "CONFIRMED")

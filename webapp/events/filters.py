@@ -39,6 +39,26 @@ class FilterError(ValueError):
         super().__init__(f"{parameter}: {message}")
 
 
+def parse_year(value: str) -> tuple[int, int]:
+    """The ``year`` parameter (``"2025"`` or ``"2000-2009"``, ASCII digits) as inclusive
+    bounds ``(year_from, year_to)``; equal for a single year. Shared by every page that
+    filters by year (the event browser, the programme search).
+
+    Raises:
+        FilterError: not a year or a range, or a range that runs backwards.
+    """
+    match = YEAR.match(value)
+    if not match:
+        raise FilterError(
+            "year", _l("A year is four digits, such as 2025, or a range such as 2000-2009.")
+        )
+    year_from = int(match.group(1))
+    year_to = int(match.group(2) or match.group(1))
+    if year_to < year_from:
+        raise FilterError("year", _l("A range of years must start with the earlier year."))
+    return year_from, year_to
+
+
 @dataclass(frozen=True)
 class EventFilter:
     """A validated filter of the event browser.
@@ -74,15 +94,7 @@ class EventFilter:
                 values[name] = given[0]
         year_from = year_to = None
         if "year" in values:
-            match = YEAR.match(values["year"])
-            if not match:
-                raise FilterError(
-                    "year", _l("A year is four digits, such as 2025, or a range such as 2000-2009.")
-                )
-            year_from = int(match.group(1))
-            year_to = int(match.group(2) or match.group(1))
-            if year_to < year_from:
-                raise FilterError("year", _l("A range of years must start with the earlier year."))
+            year_from, year_to = parse_year(values["year"])
         kind = values.get("type")
         if kind is not None and kind not in KINDS:
             raise FilterError("type", _l("This is not one of the event types."))

@@ -401,6 +401,7 @@ def sync_events(
     allow_removals: bool = False,
     dry_run: bool = False,
     file: str = EVENTS_FILE.name,
+    commit: bool = True,
 ) -> LoadReport:
     """Make the store hold exactly ``records``, in one transaction, under the write lock
     (:func:`lock_for_load`). An added or changed event gets the load's time as
@@ -413,6 +414,9 @@ def sync_events(
             a load is refused.
         dry_run: compute and return the changes, write nothing (no write lock taken).
         file: the events file's name, for the messages.
+        commit: False to leave the transaction open (flushed, not committed), so that a
+            caller loading more data in it (:func:`webapp.programmes.loader.load_bundled_data`)
+            commits or rolls back everything at once.
 
     Returns:
         What changed (or would change, ``written`` False for a dry run).
@@ -463,7 +467,10 @@ def sync_events(
             return report
         for event in existing.values():
             session.delete(event)
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.flush()
     except IntegrityError as exc:
         session.rollback()
         raise LoadError("database", None, None, f"rejected the data: {exc.orig}") from exc

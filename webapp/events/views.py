@@ -131,6 +131,7 @@ def _template_globals(state: BlueprintSetupState) -> None:
         event_text=display.event_text,
         event_label=display.event_label,
         event_place=display.event_place,
+        event_location=display.event_location,
         event_host=display.event_host,
         document_title=display.document_title,
     )

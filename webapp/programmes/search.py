@@ -1,0 +1,354 @@
+"""Full-text search of the programme archive: one query interface over two engines.
+
+- SQLite: an FTS5 external-content table ``presentation_fts`` over ``presentation``
+  (title, abstract, presenters, institutions), tokenizer ``unicode61 remove_diacritics 2``
+  (case- and diacritic-insensitive: "koln" finds "Köln"), a prefix index, ranked by
+  ``bm25()`` with the title weighted most; rebuilt by the load (:func:`refresh_index`).
+- PostgreSQL: a generated ``tsvector`` column ``presentation.search_vector`` with a GIN
+  index, built with the text search configuration ``iassist_search`` (``simple`` with
+  ``unaccent`` on words: no stemming, as FTS5; punctuation separates words, as in
+  FTS5), ranked by ``ts_rank``, snippets by ``ts_headline``. Needs the ``unaccent``
+  extension (PostgreSQL's contrib, created here).
+
+A visitor's query is data, never query syntax (:func:`parse_query`): words are taken out
+of it (letters and digits; everything else separates words), each word matches the
+beginning of a word ("metadat" finds "metadata"), words in double quotes match as a phrase,
+and all terms must match. The engine's expression is built from those words only, each
+quoted, so quotes, ``AND``/``OR``/``NOT``/``NEAR(``, ``*``, ``-`` and ``column:`` are plain
+text.
+
+Snippets: the engine marks matches with private-use characters
+(:data:`webapp.programmes.sanitize.MARK_START`/``MARK_END``, removed from the data at
+import); the snippet is HTML-escaped first and the marks become ``<mark>`` after.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+from sqlalchemy import DDL, event, func, select, text
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, SQLModel, col
+
+from webapp.programmes.codes import SESSION_TYPES
+from webapp.programmes.models import Presentation, Programme
+from webapp.programmes.sanitize import MARK_END, MARK_START
+
+#: At most this many terms of a query are used (a longer query is cut there).
+MAX_TERMS = 12
+#: Longer "words" are cut to this length (no real word is longer).
+MAX_WORD = 64
+#: bm25 weights of the FTS5 columns: title, abstract, presenters, institutions.
+BM25_WEIGHTS = "10.0, 1.0, 5.0, 2.0"
+SNIPPET_WORDS = 24
+_WORD = re.compile(r"[^\W_]+")
+
+_FTS_COLUMNS = "title_text, abstract_text, presenters_text, institutions_text"
+_SQLITE_DDL = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS presentation_fts USING fts5({_FTS_COLUMNS}, "
+    "content='presentation', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')",
+]
+#: Punctuation separates words, as in FTS5's unicode61 tokenizer (PostgreSQL's parser
+#: would otherwise read "data/metadata" as one file path and a URL as one token).
+_PG_VECTOR = " || ".join(
+    "setweight(to_tsvector('iassist_search', "
+    f"regexp_replace(coalesce({column}, ''), '[[:punct:]]+', ' ', 'g')), '{weight}')"
+    for column, weight in (
+        ("title_text", "A"),
+        ("presenters_text", "B"),
+        ("institutions_text", "C"),
+        ("abstract_text", "D"),
+    )
+)
+_PG_DDL = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'iassist_search') "
+    "THEN CREATE TEXT SEARCH CONFIGURATION iassist_search (COPY = simple); "
+    "ALTER TEXT SEARCH CONFIGURATION iassist_search ALTER MAPPING FOR hword, hword_part, word "
+    "WITH unaccent, simple; END IF; END $$",
+    f"ALTER TABLE presentation ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    f"GENERATED ALWAYS AS ({_PG_VECTOR}) STORED",
+    "CREATE INDEX IF NOT EXISTS ix_presentation_search ON presentation USING GIN (search_vector)",
+]
+#: The ``presentation`` table (SQLAlchemy Core), whose creation creates the index too.
+PRESENTATION_TABLE = SQLModel.metadata.tables[Presentation.__tablename__]
+for _statement in _SQLITE_DDL:
+    event.listen(PRESENTATION_TABLE, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in _PG_DDL:
+    event.listen(
+        PRESENTATION_TABLE, "after_create", DDL(_statement).execute_if(dialect="postgresql")
+    )
+
+
+def create_index(connection: Connection) -> None:
+    """Create the engine's full-text index where it is missing (for a store whose tables
+    were created before it existed)."""
+    statements = _SQLITE_DDL if connection.dialect.name == "sqlite" else _PG_DDL
+    if connection.dialect.name not in ("sqlite", "postgresql"):
+        return
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+def refresh_index(session: Session) -> None:
+    """Bring the full-text index in step with ``presentation`` (the load calls it after a
+    change). SQLite: rebuild the FTS5 table; PostgreSQL: nothing to do (the column is
+    generated)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        create_index(connection)
+        connection.exec_driver_sql(
+            "INSERT INTO presentation_fts(presentation_fts) VALUES('rebuild')"
+        )
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a query: ``words`` (tuple[str, ...], lower-case as typed), matched as a
+    phrase when there are several; ``prefix`` (bool): the last word may be the beginning of
+    a word."""
+
+    words: tuple[str, ...]
+    prefix: bool
+
+
+def clean_query(q: str) -> str:
+    """``q`` with control, format and surrogate characters removed (NUL, right-to-left
+    marks, lone surrogates) and whitespace collapsed: what the page shows back."""
+    kept = (
+        c
+        for c in unicodedata.normalize("NFC", q.encode("utf-8", "replace").decode("utf-8"))
+        if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co") or c in "\t\n"
+    )
+    return " ".join("".join(kept).split())
+
+
+def parse_query(q: str) -> tuple[Term, ...]:
+    """The terms of a visitor's query (see the module docstring): text in double quotes is
+    a phrase (an unbalanced quote is ignored), other words are prefix terms. Duplicates
+    are dropped; at most :data:`MAX_TERMS`. An empty tuple when ``q`` has no word."""
+    q = unicodedata.normalize("NFKC", clean_query(q))
+    parts = q.split('"')
+    if len(parts) % 2 == 0:  # an unbalanced quote: the last one opens nothing
+        parts = [*parts[:-2], parts[-2] + " " + parts[-1]]
+    terms: list[Term] = []
+    for index, part in enumerate(parts):
+        words = tuple(w[:MAX_WORD].casefold() for w in _WORD.findall(part))
+        if not words:
+            continue
+        if index % 2 == 1 and len(words) > 1:
+            candidates = [Term(words, prefix=False)]
+        else:
+            candidates = [Term((w,), prefix=True) for w in words]
+        for term in candidates:
+            if term not in terms:
+                terms.append(term)
+    return tuple(terms[:MAX_TERMS])
+
+
+def fts5_expression(terms: tuple[Term, ...]) -> str:
+    """The FTS5 MATCH expression of ``terms``: each a quoted string (a phrase), ``*`` after
+    a prefix term, all joined by AND."""
+    parts = []
+    for term in terms:
+        phrase = " ".join(term.words).replace('"', '""')
+        parts.append(f'"{phrase}"' + ("*" if term.prefix else ""))
+    return " AND ".join(parts)
+
+
+def tsquery_expression(terms: tuple[Term, ...]) -> str:
+    """The PostgreSQL ``to_tsquery`` text of ``terms``: each word a quoted lexeme, phrase
+    words joined by ``<->``, a prefix term's lexeme with ``:*``, all joined by ``&``."""
+    parts = []
+    for term in terms:
+        lexemes = ["'" + w.replace("'", "''") + "'" for w in term.words]
+        if term.prefix:
+            lexemes[-1] += ":*"
+        parts.append("(" + " <-> ".join(lexemes) + ")")
+    return " & ".join(parts)
+
+
+@dataclass(frozen=True)
+class TalkQuery:
+    """What to search: ``terms`` (from :func:`parse_query`; empty = every talk),
+    ``year_from``/``year_to`` (inclusive, or None), ``session_type`` (a code or None)."""
+
+    terms: tuple[Term, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    session_type: str | None = None
+
+    def without(self, facet: str) -> TalkQuery:
+        """The same query with the ``"year"`` or ``"type"`` filter cleared."""
+        if facet == "year":
+            return TalkQuery(self.terms, None, None, self.session_type)
+        return TalkQuery(self.terms, self.year_from, self.year_to, None)
+
+
+@dataclass(frozen=True)
+class TalkHit:
+    """One result: the presentation's id and its snippet (escaped HTML with ``<mark>``
+    around matches, or None when there is no text to show)."""
+
+    presentation_id: int
+    snippet: Markup | None
+
+
+@dataclass(frozen=True)
+class TalkResults:
+    """A page of results: ``hits`` (list[TalkHit], ranked), ``total`` (int, all pages),
+    ``page``, ``pages`` (at least 1), ``per_page``."""
+
+    hits: list[TalkHit]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+
+@dataclass(frozen=True)
+class TalkFacets:
+    """Facet counts, each with the other filters (and the text) applied: ``year``
+    {year: count} for every year with a programme (0 included), ``session_type``
+    {code: count} for every code."""
+
+    year: dict[int, int]
+    session_type: dict[str, int]
+
+
+def _conditions(connection: Connection, query: TalkQuery) -> list[Any]:
+    conditions: list[Any] = []
+    if query.terms:
+        if connection.dialect.name == "postgresql":
+            conditions.append(
+                text("presentation.search_vector @@ to_tsquery('iassist_search', :tsq)").bindparams(
+                    tsq=tsquery_expression(query.terms)
+                )
+            )
+        else:
+            conditions.append(
+                text(
+                    "presentation.id IN (SELECT rowid FROM presentation_fts "
+                    "WHERE presentation_fts MATCH :match)"
+                ).bindparams(match=fts5_expression(query.terms))
+            )
+    if query.year_from is not None:
+        conditions.append(col(Presentation.year).between(query.year_from, query.year_to))
+    if query.session_type is not None:
+        conditions.append(col(Presentation.session_type) == query.session_type)
+    return conditions
+
+
+def marked_snippet(snippet: str | None) -> Markup | None:
+    """An engine's snippet as safe HTML: escaped, then its marks turned into ``<mark>``."""
+    if not snippet or not snippet.strip():
+        return None
+    escaped = str(escape(snippet))
+    return Markup(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def excerpt(text_value: str | None, words: int = SNIPPET_WORDS) -> Markup | None:
+    """The first ``words`` words of a plain text, escaped (for results without a query)."""
+    if not text_value:
+        return None
+    parts = text_value.split()
+    short = " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+    return Markup(escape(short))
+
+
+def _ranked_page(
+    session: Session, query: TalkQuery, limit: int, offset: int
+) -> list[tuple[int, str | None]]:
+    connection = session.connection()
+    filters = []
+    params: dict[str, object] = {"limit": limit, "offset": offset}
+    if query.year_from is not None:
+        filters.append("p.year BETWEEN :year_from AND :year_to")
+        params |= {"year_from": query.year_from, "year_to": query.year_to}
+    if query.session_type is not None:
+        filters.append("p.session_type = :session_type")
+        params["session_type"] = query.session_type
+    where = "".join(f" AND {f}" for f in filters)
+    order = "p.year DESC, p.session_number, p.number"
+    if connection.dialect.name == "postgresql":
+        params["tsq"] = tsquery_expression(query.terms)
+        options = (
+            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
+            'MinWords=10, MaxFragments=1, FragmentDelimiter=" … "'
+        )
+        params["options"] = options
+        sql = (
+            "SELECT p.id, ts_headline('iassist_search', coalesce(p.abstract_text, ''), q, "
+            ":options) FROM presentation p, to_tsquery('iassist_search', :tsq) q "
+            f"WHERE p.search_vector @@ q{where} "
+            f"ORDER BY ts_rank(p.search_vector, q) DESC, {order} LIMIT :limit OFFSET :offset"
+        )
+    else:
+        params["match"] = fts5_expression(query.terms)
+        sql = (
+            f"SELECT p.id, snippet(presentation_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', "
+            f"{SNIPPET_WORDS}) FROM presentation_fts JOIN presentation p "
+            "ON p.id = presentation_fts.rowid "
+            f"WHERE presentation_fts MATCH :match{where} "
+            f"ORDER BY bm25(presentation_fts, {BM25_WEIGHTS}), {order} "
+            "LIMIT :limit OFFSET :offset"
+        )
+    return [(row[0], row[1]) for row in session.execute(text(sql), params)]
+
+
+def search_talks(session: Session, query: TalkQuery, page: int, per_page: int) -> TalkResults:
+    """The page ``page`` (from 1) of talks matching ``query``: ranked by relevance when
+    there are terms (the engine's BM25 / ts_rank, newest year first on ties), else in
+    programme order, newest year first. A page beyond the last has no hits."""
+    connection = session.connection()
+    conditions = _conditions(connection, query)
+    total = session.scalar(select(func.count()).select_from(Presentation).where(*conditions)) or 0
+    offset = (page - 1) * per_page
+    if query.terms:
+        rows = _ranked_page(session, query, per_page, offset)
+        hits = [TalkHit(pid, marked_snippet(snippet)) for pid, snippet in rows]
+    else:
+        plain = session.execute(
+            select(col(Presentation.id), col(Presentation.abstract_text))
+            .where(*conditions)
+            .order_by(
+                col(Presentation.year).desc(),
+                col(Presentation.session_number),
+                col(Presentation.number),
+            )
+            .limit(per_page)
+            .offset(offset)
+        ).all()
+        hits = [TalkHit(pid, excerpt(abstract)) for pid, abstract in plain]
+    pages = max(1, -(-total // per_page))
+    return TalkResults(hits, total, page, pages, per_page)
+
+
+def facet_counts(session: Session, query: TalkQuery) -> TalkFacets:
+    """Year and session-type counts for ``query``, each facet with its own filter
+    cleared (so options never vanish; a zero is shown disabled)."""
+    connection = session.connection()
+    years = session.scalars(select(col(Programme.year)).order_by(col(Programme.year).desc())).all()
+    by_year = dict(
+        session.execute(
+            select(col(Presentation.year), func.count())
+            .where(*_conditions(connection, query.without("year")))
+            .group_by(col(Presentation.year))
+        ).all()
+    )
+    by_type = dict(
+        session.execute(
+            select(col(Presentation.session_type), func.count())
+            .where(*_conditions(connection, query.without("type")))
+            .group_by(col(Presentation.session_type))
+        ).all()
+    )
+    return TalkFacets(
+        year={y: by_year.get(y, 0) for y in years},
+        session_type={code: by_type.get(code, 0) for code in SESSION_TYPES},
+    )

@@ -1,0 +1,385 @@
+"""Pages of the programme archive: the search across years, a conference's programme, a
+talk, a person.
+
+URLs (under the locale): ``/programmes/`` (search: ``q``, ``year``, ``type``, ``page``),
+``/programmes/<year>/``, ``/programmes/<year>/talks/<session>-<number>/``,
+``/programmes/people/<slug>/``. Event pages and the event browser's cards link to a
+conference's programme through the template global ``programme_link(event)``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+from threading import Lock
+from typing import Any, cast
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlmodel import col
+
+from webapp.db import get_session
+from webapp.errors import bad_request
+from webapp.events.filters import FilterError
+from webapp.events.models import Event
+from webapp.htmx import add_vary, push_url, render_fragment, trigger_id, wants_fragment
+from webapp.i18n import current_locale
+from webapp.programmes.codes import CREDIT, CREDIT_URL, SESSION_TYPES, talks_count_label
+from webapp.programmes.filters import ProgrammeFilter
+from webapp.programmes.models import (
+    Person,
+    Presentation,
+    PresentationLink,
+    Presenter,
+    Programme,
+    ProgrammeSession,
+    SessionFile,
+)
+from webapp.programmes.search import facet_counts, search_talks
+
+bp = Blueprint("programmes", __name__, url_prefix="/<locale:lang_code>/programmes")
+
+RESULTS_ID = "talk-results"
+FACETS = ("year", "type")
+PER_PAGE = 20
+
+
+@dataclass
+class Talk:
+    """A presentation with what its pages show: ``presenters`` [(Presenter, Person)],
+    ``dois`` [str], ``files`` [(url, name)], and its ``session`` (ProgrammeSession) where
+    loaded."""
+
+    presentation: Presentation
+    presenters: list[tuple[Presenter, Person]] = field(default_factory=list)
+    dois: list[str] = field(default_factory=list)
+    files: list[tuple[str, str]] = field(default_factory=list)
+    session: ProgrammeSession | None = None
+
+
+def load_talks(presentations: list[Presentation]) -> list[Talk]:
+    """:class:`Talk` objects for ``presentations`` (same order), with their presenters and
+    links in two queries."""
+    talks = [Talk(p) for p in presentations]
+    by_id = {t.presentation.id: t for t in talks}
+    if not by_id:
+        return talks
+    session = get_session()
+    rows = session.execute(
+        select(Presenter, Person)
+        .join(Person, col(Person.id) == col(Presenter.person_id))
+        .where(col(Presenter.presentation_id).in_(by_id))
+        .order_by(col(Presenter.presentation_id), col(Presenter.position))
+    ).all()
+    for presenter, person in rows:
+        by_id[presenter.presentation_id].presenters.append((presenter, person))
+    links = session.scalars(
+        select(PresentationLink)
+        .where(col(PresentationLink.presentation_id).in_(by_id))
+        .order_by(col(PresentationLink.presentation_id), col(PresentationLink.position))
+    ).all()
+    for link in links:
+        talk = by_id[link.presentation_id]
+        if link.kind == "doi":
+            talk.dois.append(link.target)
+        else:
+            talk.files.append((link.target, link.name or link.target))
+    return talks
+
+
+def _programme_counts() -> dict[int, tuple[int, int]]:
+    """{event id: (programme year, talk count)}, once per request."""
+    if "programme_counts" not in g:
+        rows = (
+            get_session()
+            .execute(
+                select(col(Programme.event_id), col(Programme.year), col(Programme.talk_count))
+            )
+            .all()
+        )
+        g.programme_counts = {event_id: (year, count) for event_id, year, count in rows}
+    return g.programme_counts
+
+
+def programme_link(event: Event) -> tuple[str, str] | None:
+    """(URL, "Programme: 168 talks") of an event's programme, or None when it has none:
+    for the event page and the event browser's cards."""
+    found = _programme_counts().get(event.id) if event.id is not None else None
+    if found is None:
+        return None
+    year, count = found
+    label = _("Program: %(talks)s", talks=talks_count_label(count))
+    return url_for("programmes.programme", year=year), label
+
+
+def _year_event(year: int) -> tuple[Programme, Event]:
+    session = get_session()
+    row = session.execute(
+        select(Programme, Event)
+        .join(Event, col(Event.id) == col(Programme.event_id))
+        .where(col(Programme.year) == year)
+    ).first()
+    if row is None:
+        abort(404)
+    return row[0], row[1]
+
+
+#: ``app.extensions`` key of the rendered programme pages (see :func:`_page_cache`).
+PAGE_CACHE = "programme_pages"
+#: At most this many rendered programme pages are kept (25 programmes x 5 locales would be
+#: 125; a page is up to ~400 KB).
+PAGE_CACHE_SIZE = 40
+
+
+class _PageCache:
+    """Rendered programme pages, least recently used dropped first:
+    {(locale, year): (data version, HTML)}. Thread-safe (waitress serves with threads)."""
+
+    def __init__(self) -> None:
+        self.pages: OrderedDict[tuple[str, int], tuple[tuple, str]] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple[str, int], version: tuple) -> str | None:
+        with self.lock:
+            found = self.pages.get(key)
+            if found is None or found[0] != version:
+                return None
+            self.pages.move_to_end(key)
+            return found[1]
+
+    def put(self, key: tuple[str, int], version: tuple, html: str) -> None:
+        with self.lock:
+            self.pages[key] = (version, html)
+            self.pages.move_to_end(key)
+            while len(self.pages) > PAGE_CACHE_SIZE:
+                self.pages.popitem(last=False)
+
+
+def _page_cache() -> _PageCache:
+    return cast(_PageCache, current_app.extensions.setdefault(PAGE_CACHE, _PageCache()))
+
+
+def _data_version(event: Event) -> tuple:
+    """What a programme page is computed from, in short: the fingerprints of every
+    programme (they cover the talks, and the people, whose names and pages follow from
+    all programmes and the alias file) and the facts of the page's event."""
+    fingerprints = tuple(
+        get_session().scalars(select(col(Programme.fingerprint)).order_by(col(Programme.year)))
+    )
+    facts = tuple(getattr(event, name) for name in Event.model_fields)
+    translations = tuple(sorted((t.locale, t.field, t.text) for t in event.translations))
+    return (fingerprints, facts, translations)
+
+
+@bp.get("/<int:year>/")
+def programme(year: int) -> str:
+    """The programme of the annual conference of ``year``: sessions by day, each with
+    its type, chair, talks, presenters, abstracts (in ``<details>``) and links. 404 when
+    there is no programme for that year.
+
+    The page changes only when the data does: it is rendered once per data version
+    (:func:`_data_version`) and locale, and kept (:class:`_PageCache`)."""
+    programme_row, event = _year_event(year)
+    key, version = (current_locale(), year), _data_version(event)
+    cached = _page_cache().get(key, version)
+    if cached is not None:
+        return cached
+    html = _render_programme(programme_row, event)
+    _page_cache().put(key, version, html)
+    return html
+
+
+def _render_programme(programme_row: Programme, event: Event) -> str:
+    session = get_session()
+    sessions = session.scalars(
+        select(ProgrammeSession)
+        .where(col(ProgrammeSession.programme_id) == programme_row.id)
+        .order_by(col(ProgrammeSession.number))
+    ).all()
+    presentations = session.scalars(
+        select(Presentation)
+        .where(col(Presentation.programme_id) == programme_row.id)
+        .order_by(col(Presentation.session_number), col(Presentation.number))
+    ).all()
+    talks_by_session: dict[int, list[Talk]] = defaultdict(list)
+    for talk in load_talks(list(presentations)):
+        talks_by_session[talk.presentation.session_id].append(talk)
+    files: dict[int, list[SessionFile]] = defaultdict(list)
+    for item in session.scalars(
+        select(SessionFile)
+        .where(col(SessionFile.session_id).in_([s.id for s in sessions]))
+        .order_by(col(SessionFile.session_id), col(SessionFile.position))
+    ):
+        files[item.session_id].append(item)
+    ordered = sorted(sessions, key=lambda s: (s.day is None, s.day or date.min, s.number))
+    days = [(day, list(group)) for day, group in groupby(ordered, key=lambda s: s.day)]
+    return render_template(
+        "programmes/programme.html",
+        programme=programme_row,
+        event=event,
+        days=days,
+        talks_by_session=talks_by_session,
+        session_files=files,
+    )
+
+
+@bp.get("/<int:year>/talks/<int:session_number>-<int:number>/")
+def talk(year: int, session_number: int, number: int) -> str:
+    """One talk's page: title, abstract, presenters, session, conference, slides,
+    recording, a citation. 404 for an unknown talk."""
+    session = get_session()
+    presentation = session.scalars(
+        select(Presentation).where(
+            col(Presentation.year) == year,
+            col(Presentation.session_number) == session_number,
+            col(Presentation.number) == number,
+        )
+    ).first()
+    if presentation is None:
+        abort(404)
+    programme_row, event = _year_event(year)
+    found = load_talks([presentation])[0]
+    found.session = session.get(ProgrammeSession, presentation.session_id)
+    return render_template("programmes/talk.html", talk=found, programme=programme_row, event=event)
+
+
+@bp.get("/people/<slug>/")
+def person(slug: str) -> str:
+    """A person's page: every talk they gave, newest first. 404 for an unknown slug."""
+    session = get_session()
+    found = session.scalars(select(Person).where(col(Person.slug) == slug)).first()
+    if found is None:
+        abort(404)
+    presentations = session.scalars(
+        select(Presentation)
+        .join(Presenter, col(Presenter.presentation_id) == col(Presentation.id))
+        .where(col(Presenter.person_id) == found.id)
+        .order_by(
+            col(Presentation.year).desc(),
+            col(Presentation.session_number),
+            col(Presentation.number),
+        )
+    ).all()
+    unique = list({p.id: p for p in presentations}.values())
+    talks = load_talks(unique)
+    institutions = []
+    for talk_item in talks:
+        for presenter, who in talk_item.presenters:
+            institution = presenter.institution
+            if who.id == found.id and institution and institution not in institutions:
+                institutions.append(institution)
+    return render_template(
+        "programmes/person.html", person=found, talks=talks, institutions=institutions
+    )
+
+
+def _page_title(flt: ProgrammeFilter) -> str:
+    parts = []
+    if flt.q:
+        parts.append(f"“{flt.q}”")
+    if flt.year:
+        parts.append(flt.year_label or "")
+    if flt.session_type:
+        parts.append(str(SESSION_TYPES[flt.session_type]))
+    if not parts:
+        return _("Conference programs")
+    return _("Conference programs: %(filters)s", filters=", ".join(parts))
+
+
+@bp.get("/")
+def search() -> ResponseReturnValue:
+    """The search across every programme: ``GET /<locale>/programmes/?q=&year=&type=&page=``.
+
+    The full page, or only the results (plus out-of-band counts) for an htmx request aimed
+    at them (:func:`webapp.htmx.wants_fragment`). 400 for a bad parameter, 404 for a page
+    beyond the last.
+    """
+    try:
+        flt = ProgrammeFilter.from_args(request.args)
+    except FilterError as error:
+        return bad_request(error.parameter, error.message)
+    canonical_args = flt.to_args()
+    canonical = url_for("programmes.search", **cast(dict[str, Any], canonical_args))
+    fragment = wants_fragment(RESULTS_ID)
+    if not fragment and request.full_path.rstrip("?") != canonical:
+        return add_vary(redirect(canonical, 302))
+    session = get_session()
+    query = flt.query()
+    if flt.q and not query.terms:
+        results = None  # a text with no word in it: nothing to search
+    else:
+        results = search_talks(session, query, flt.page, PER_PAGE)
+        if flt.page > results.pages:
+            abort(404)
+    facets = facet_counts(session, query)
+    if results is None:
+        facets = type(facets)({y: 0 for y in facets.year}, {c: 0 for c in facets.session_type})
+    talks = []
+    snippets = {}
+    if results is not None and results.hits:
+        ids = [hit.presentation_id for hit in results.hits]
+        rows = {
+            p.id: p
+            for p in session.scalars(select(Presentation).where(col(Presentation.id).in_(ids)))
+        }
+        talks = load_talks([rows[i] for i in ids])
+        snippets = {hit.presentation_id: hit.snippet for hit in results.hits}
+        session_ids = {t.presentation.session_id for t in talks}
+        titles = dict(
+            session.execute(
+                select(col(ProgrammeSession.id), col(ProgrammeSession.title_text)).where(
+                    col(ProgrammeSession.id).in_(session_ids)
+                )
+            ).all()
+        )
+    else:
+        titles = {}
+    total = results.total if results is not None else 0
+    context = {
+        "flt": flt,
+        "results": results,
+        "talks": talks,
+        "snippets": snippets,
+        "session_titles": titles,
+        "facets": facets,
+        "page_title": _page_title(flt),
+        "count_label": talks_count_label(total),
+        "results_id": RESULTS_ID,
+        # The language switcher links to this view with these arguments.
+        "canonical_args": canonical_args,
+    }
+    if fragment:
+        trigger = trigger_id()
+        context["oob_facets"] = [f for f in FACETS if trigger != f"facet-{f}"]
+        html = render_fragment("programmes/search.html", ["results", "oob"], **context)
+        response = push_url(make_response(html), canonical)
+    else:
+        response = make_response(render_template("programmes/search.html", **context))
+    return add_vary(response)
+
+
+@bp.record_once
+def _template_globals(state: BlueprintSetupState) -> None:
+    """Code lists and helpers for templates (Jinja globals, so that imported macros see
+    them)."""
+    state.app.jinja_env.globals.update(
+        SESSION_TYPES=SESSION_TYPES,
+        PROGRAMME_CREDIT=CREDIT,
+        PROGRAMME_CREDIT_URL=CREDIT_URL,
+        programme_link=programme_link,
+    )
