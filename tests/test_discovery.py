@@ -20,6 +20,7 @@ from webapp.db import get_engine
 from webapp.events.models import Event
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
+REFERENCE = Path(__file__).resolve().parent / "reference"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 LOCALES = ("en", "fr", "de", "pt", "es")
@@ -276,3 +277,53 @@ def test_error_pages_have_no_canonical(client):
         tree = lxml.html.fromstring(response.get_data(as_text=True))
         assert not tree.xpath('//link[@rel="canonical"]'), url
         assert not tree.xpath('//meta[@property="og:url"]'), url
+
+
+def test_programme_sections_list_every_programme_talk_and_person(programmes_app):
+    """With the programmes loaded: their search page, each programme, each of the 2,598
+    talks and each presenter's page are listed in the five languages, valid against the
+    schema; every programme page answers 200, and so does a spread of talks and people
+    (fetching all 25,000 URLs is left to a crawler: each URL is also matched to its route)."""
+    import json
+
+    from werkzeug.routing import RequestRedirect
+
+    from webapp.programmes.models import Person
+
+    client = programmes_app.test_client()
+    index = fetch_xml(client, "/sitemap.xml")
+    locs = [e.findtext(f"{SM}loc") for e in index.iter(f"{SM}sitemap")]
+    assert [urlsplit(loc).path for loc in locs] == [
+        "/sitemaps/site.xml", "/sitemaps/programmes.xml", "/sitemaps/talks.xml",
+        "/sitemaps/people.xml",
+    ]
+    schema = sitemap_schema()
+    sections = {}
+    for loc in locs:
+        tree = fetch_xml(client, urlsplit(loc).path)
+        assert schema.validate(tree), schema.error_log
+        sections[urlsplit(loc).path] = [u.findtext(f"{SM}loc") for u in tree.iter(f"{SM}url")]
+    files = sorted((REFERENCE / "conference-programs").glob("*.json"))
+    talks = sum(len(s.get("presentations") or []) for f in files
+                for s in json.loads(f.read_text(encoding="utf-8"))["sessions"])
+    assert talks == 2598
+    assert len(sections["/sitemaps/talks.xml"]) == 5 * talks
+    assert len(sections["/sitemaps/programmes.xml"]) == 5 * (1 + len(files))
+    with Session(get_engine(programmes_app)) as session:
+        people = session.exec(select(func.count()).select_from(Person)).one()
+    assert len(sections["/sitemaps/people.xml"]) == 5 * people
+    adapter = programmes_app.url_map.bind("localhost")
+    expected = {"/sitemaps/talks.xml": "programmes.talk", "/sitemaps/people.xml": "programmes.person",
+                "/sitemaps/programmes.xml": None}
+    for path, endpoint in expected.items():
+        for loc in sections[path]:
+            try:
+                matched, _args = adapter.match(urlsplit(loc).path)
+            except RequestRedirect as redirect:  # pragma: no cover - a failure
+                raise AssertionError(f"{loc} redirects to {redirect.new_url}") from None
+            assert endpoint is None or matched == endpoint, loc
+    fetched = sections["/sitemaps/programmes.xml"] + sections["/sitemaps/talks.xml"][::401] \
+        + sections["/sitemaps/people.xml"][::397] + sections["/sitemaps/talks.xml"][-1:] \
+        + sections["/sitemaps/people.xml"][-1:]
+    for loc in fetched:
+        assert client.get(urlsplit(loc).path).status_code == 200, loc

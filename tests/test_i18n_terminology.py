@@ -234,3 +234,16 @@ def test_the_site_s_english_follows_one_spelling_convention():
     pot = read_po((TRANSLATIONS / "messages.pot").open(encoding="utf-8"))
     british = [m.id for m in pot if m.id and BRITISH.search(str(m.id))]
     assert british == []
+
+
+def test_dates_shown_to_a_reader_go_through_the_site_s_helpers():
+    """Every date a page or document shows goes through webapp.i18n (format_day, the
+    date_range filter), where French gets its 1er: no other module formats dates itself."""
+    webapp = Path(__file__).resolve().parent.parent / "webapp"
+    offenders = [
+        str(path.relative_to(webapp))
+        for path in webapp.rglob("*.py")
+        if path.name != "i18n.py"
+        and re.search(r"\bimport\b[^\n]*\bformat_date\b", path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -16,16 +16,16 @@ from datetime import date
 from babel import Locale
 from babel.units import format_unit
 from flask import current_app, url_for
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlmodel import Session, col, select
 
 from webapp.brochures.models import KINDS, Edition
 from webapp.brochures.previews import preview_name
 from webapp.brochures.render import month_text
 from webapp.brochures.store import is_expired, refresh_in_background
-from webapp.i18n import LOCALES
+from webapp.i18n import LOCALES, format_day
 
 #: kind -> heading of its list on the About page
 KIND_TITLES = {
@@ -119,7 +119,7 @@ def _item(row: Edition, kind: str, locale: str, page: dict) -> MediaEdition:
     else:
         label = _(
             "Current edition, generated from this site on %(date)s",
-            date=format_date(row.edition, "long"),
+            date=format_day(row.edition),
         )
     details = _(
         "%(pages)s, %(size)s, PDF",

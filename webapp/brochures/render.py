@@ -29,11 +29,11 @@ from urllib.request import url2pathname
 
 from babel.dates import format_skeleton
 from flask import Flask, g, render_template
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 
 from webapp.association import ASSOCIATION_SITE, pie_slices
 from webapp.events.models import Event
-from webapp.i18n import LOCALES, language_name
+from webapp.i18n import LOCALES, format_day, language_name
 
 #: kind -> template name (under the app's template folder)
 TEMPLATES = {"brochure": "brochures/brochure.html", "factsheet": "brochures/factsheet.html"}
@@ -97,7 +97,7 @@ def render_html(
                 TEMPLATES[kind],
                 locale=locale,
                 edition=edition,
-                edition_text=format_date(edition, "long"),
+                edition_text=format_day(edition),
                 conference=conference,
                 printed=printed_note,
                 slices=pie_slices(),

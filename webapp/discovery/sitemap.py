@@ -59,34 +59,82 @@ def site_pages(session: Session) -> list[SitemapPage]:
     return pages
 
 
+def programme_pages(session: Session) -> list[SitemapPage]:
+    """The programme search page and one page per conference programme. No ``lastmod``:
+    the programme data records no date of change (only the loaded file's fingerprint)."""
+    from webapp.programmes.models import Programme
+
+    years = session.exec(select(Programme.year).order_by(col(Programme.year))).all()
+    return [
+        SitemapPage("programmes.search"),
+        *(SitemapPage("programmes.programme", {"year": year}) for year in years),
+    ]
+
+
+def talk_pages(session: Session) -> list[SitemapPage]:
+    """Every talk page, programme by programme in printed order (2,598 talks: 12,990 URLs,
+    under the protocol's 50,000); no ``lastmod``, as :func:`programme_pages`."""
+    from webapp.programmes.models import Presentation
+
+    keys = session.exec(
+        select(Presentation.year, Presentation.session_number, Presentation.number).order_by(
+            col(Presentation.year), col(Presentation.session_number), col(Presentation.number)
+        )
+    ).all()
+    return [
+        SitemapPage("programmes.talk", {"year": y, "session_number": s, "number": n})
+        for y, s, n in keys
+    ]
+
+
+def people_pages(session: Session) -> list[SitemapPage]:
+    """The page of every person who presented; no ``lastmod``, as
+    :func:`programme_pages`."""
+    from webapp.programmes.models import Person
+
+    slugs = session.exec(select(Person.slug).order_by(col(Person.slug))).all()
+    return [SitemapPage("programmes.person", {"slug": slug}) for slug in slugs]
+
+
 #: A section of the site: a function ``(session) -> Iterable[SitemapPage]``.
 Section = Callable[[Session], Iterable[SitemapPage]]
 #: Section name (its sitemap is ``/sitemaps/<name>.xml``; lowercase letters, digits and
 #: hyphens) -> its pages, in the order of the index. A domain with public pages of its own
 #: (programmes, talks, people) adds its sections here, each under 50,000 URLs (10,000
 #: pages in five languages).
-SECTIONS: dict[str, Section] = {"site": site_pages}
+SECTIONS: dict[str, Section] = {
+    "site": site_pages,
+    "programmes": programme_pages,
+    "talks": talk_pages,
+    "people": people_pages,
+}
 
 
 def section_pages(session: Session, name: str) -> list[SitemapPage] | None:
-    """The pages of section ``name``, or None for no such section."""
+    """The pages of section ``name``, or None for no such section or one with no page
+    (a sitemap holds at least one URL; the index leaves such a section out)."""
     section = SECTIONS.get(name)
-    return None if section is None else list(section(session))
+    pages = [] if section is None else list(section(session))
+    return pages or None
 
 
 def build_index(session: Session) -> bytes:
-    """The sitemap index: one ``sitemap`` per section, with the newest ``lastmod`` of its
-    pages where they have one (absolute URLs on the current request's host).
+    """The sitemap index: one ``sitemap`` per section that has pages, with the newest
+    ``lastmod`` of its pages where they have one (absolute URLs on the current request's
+    host).
 
     Returns:
         UTF-8 XML bytes with an XML declaration.
     """
     index = etree.Element(f"{{{SITEMAP_NS}}}sitemapindex", nsmap={None: SITEMAP_NS})
     for name, section in SECTIONS.items():
+        pages = list(section(session))
+        if not pages:
+            continue
         entry = etree.SubElement(index, f"{{{SITEMAP_NS}}}sitemap")
         loc = url_for("discovery.section_sitemap", name=name, _external=True)
         etree.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = loc
-        dates = [page.lastmod for page in section(session) if page.lastmod is not None]
+        dates = [page.lastmod for page in pages if page.lastmod is not None]
         if dates:
             lastmod = etree.SubElement(entry, f"{{{SITEMAP_NS}}}lastmod")
             lastmod.text = max(dates).isoformat(timespec="seconds")

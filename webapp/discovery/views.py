@@ -36,7 +36,7 @@ def sitemap() -> Response:
 
 @bp.get("/sitemaps/<name>.xml")
 def section_sitemap(name: str) -> Response:
-    """One section's pages in the five languages; 404 for an unknown section."""
+    """One section's pages in the five languages; 404 for an unknown or empty section."""
     pages = section_pages(get_session(), name)
     if pages is None:
         abort(404)

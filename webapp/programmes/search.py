@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -261,70 +262,92 @@ def excerpt(text_value: str | None, words: int = SNIPPET_WORDS) -> Markup | None
     return Markup(escape(short))
 
 
-def _ranked_page(
-    session: Session, query: TalkQuery, limit: int, offset: int
-) -> list[tuple[int, str | None]]:
+def _matches(session: Session, query: TalkQuery) -> list[tuple[int, int, str | None]]:
+    """(id, year, session type) of every talk matching the terms of ``query`` (filters
+    not applied), ranked best first (ties: newest year, programme order). One full-text
+    query per request and text: the page, its count and the facets are cut from it
+    (memoized in ``session.info``)."""
+    memo = session.info.setdefault("talk_matches", {})
+    if query.terms in memo:
+        return memo[query.terms]
     connection = session.connection()
-    filters = []
-    params: dict[str, object] = {"limit": limit, "offset": offset}
-    if query.year_from is not None:
-        filters.append("p.year BETWEEN :year_from AND :year_to")
-        params |= {"year_from": query.year_from, "year_to": query.year_to}
-    if query.session_type is not None:
-        filters.append("p.session_type = :session_type")
-        params["session_type"] = query.session_type
-    where = "".join(f" AND {f}" for f in filters)
     order = "p.year DESC, p.session_number, p.number"
     if connection.dialect.name == "postgresql":
-        params["tsq"] = tsquery_expression(query.terms)
+        sql = (
+            "SELECT p.id, p.year, p.session_type FROM presentation p, "
+            "to_tsquery('iassist_search', :tsq) q WHERE p.search_vector @@ q "
+            f"ORDER BY ts_rank(p.search_vector, q) DESC, {order}"
+        )
+        params = {"tsq": tsquery_expression(query.terms)}
+    else:
+        sql = (
+            "SELECT p.id, p.year, p.session_type FROM presentation_fts JOIN presentation p "
+            "ON p.id = presentation_fts.rowid WHERE presentation_fts MATCH :match "
+            f"ORDER BY bm25(presentation_fts, {BM25_WEIGHTS}), {order}"
+        )
+        params = {"match": fts5_expression(query.terms)}
+    rows = [(row[0], row[1], row[2]) for row in session.execute(text(sql), params)]
+    memo[query.terms] = rows
+    return rows
+
+
+def _keep(query: TalkQuery, year: int, session_type: str | None) -> bool:
+    if query.year_from is not None and not (query.year_from <= year <= (query.year_to or year)):
+        return False
+    return query.session_type is None or session_type == query.session_type
+
+
+def _snippets(session: Session, query: TalkQuery, ids: list[int]) -> dict[int, str | None]:
+    """The engine's snippet of each of ``ids`` (the page's talks only)."""
+    if not ids:
+        return {}
+    listed = ", ".join(str(int(i)) for i in ids)
+    if session.connection().dialect.name == "postgresql":
         options = (
             f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
             'MinWords=10, MaxFragments=1, FragmentDelimiter=" … "'
         )
-        params["options"] = options
         sql = (
             "SELECT p.id, ts_headline('iassist_search', coalesce(p.abstract_text, ''), q, "
             ":options) FROM presentation p, to_tsquery('iassist_search', :tsq) q "
-            f"WHERE p.search_vector @@ q{where} "
-            f"ORDER BY ts_rank(p.search_vector, q) DESC, {order} LIMIT :limit OFFSET :offset"
+            f"WHERE p.id IN ({listed})"
         )
+        params = {"tsq": tsquery_expression(query.terms), "options": options}
     else:
-        params["match"] = fts5_expression(query.terms)
         sql = (
-            f"SELECT p.id, snippet(presentation_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', "
-            f"{SNIPPET_WORDS}) FROM presentation_fts JOIN presentation p "
-            "ON p.id = presentation_fts.rowid "
-            f"WHERE presentation_fts MATCH :match{where} "
-            f"ORDER BY bm25(presentation_fts, {BM25_WEIGHTS}), {order} "
-            "LIMIT :limit OFFSET :offset"
+            f"SELECT rowid, snippet(presentation_fts, 1, '{MARK_START}', '{MARK_END}', "
+            f"' … ', {SNIPPET_WORDS}) FROM presentation_fts "
+            f"WHERE presentation_fts MATCH :match AND rowid IN ({listed})"
         )
-    return [(row[0], row[1]) for row in session.execute(text(sql), params)]
+        params = {"match": fts5_expression(query.terms)}
+    return {row[0]: row[1] for row in session.execute(text(sql), params)}
 
 
 def search_talks(session: Session, query: TalkQuery, page: int, per_page: int) -> TalkResults:
     """The page ``page`` (from 1) of talks matching ``query``: ranked by relevance when
     there are terms (the engine's BM25 / ts_rank, newest year first on ties), else in
     programme order, newest year first. A page beyond the last has no hits."""
-    connection = session.connection()
-    conditions = _conditions(connection, query)
-    total = session.scalar(select(func.count()).select_from(Presentation).where(*conditions)) or 0
     offset = (page - 1) * per_page
     if query.terms:
-        rows = _ranked_page(session, query, per_page, offset)
-        hits = [TalkHit(pid, marked_snippet(snippet)) for pid, snippet in rows]
-    else:
-        plain = session.execute(
-            select(col(Presentation.id), col(Presentation.abstract_text))
-            .where(*conditions)
-            .order_by(
-                col(Presentation.year).desc(),
-                col(Presentation.session_number),
-                col(Presentation.number),
-            )
-            .limit(per_page)
-            .offset(offset)
-        ).all()
-        hits = [TalkHit(pid, excerpt(abstract)) for pid, abstract in plain]
+        kept = [pid for pid, year, kind in _matches(session, query) if _keep(query, year, kind)]
+        ids = kept[offset : offset + per_page]
+        snippets = _snippets(session, query, ids)
+        hits = [TalkHit(pid, marked_snippet(snippets.get(pid))) for pid in ids]
+        return TalkResults(hits, len(kept), page, max(1, -(-len(kept) // per_page)), per_page)
+    conditions = _conditions(session.connection(), query)
+    total = session.scalar(select(func.count()).select_from(Presentation).where(*conditions)) or 0
+    plain = session.execute(
+        select(col(Presentation.id), col(Presentation.abstract_text))
+        .where(*conditions)
+        .order_by(
+            col(Presentation.year).desc(),
+            col(Presentation.session_number),
+            col(Presentation.number),
+        )
+        .limit(per_page)
+        .offset(offset)
+    ).all()
+    hits = [TalkHit(pid, excerpt(abstract)) for pid, abstract in plain]
     pages = max(1, -(-total // per_page))
     return TalkResults(hits, total, page, pages, per_page)
 
@@ -334,6 +357,15 @@ def facet_counts(session: Session, query: TalkQuery) -> TalkFacets:
     cleared (so options never vanish; a zero is shown disabled)."""
     connection = session.connection()
     years = session.scalars(select(col(Programme.year)).order_by(col(Programme.year).desc())).all()
+    if query.terms:
+        matches = _matches(session, query)
+        no_year, no_type = query.without("year"), query.without("type")
+        year_counts = Counter(y for _, y, k in matches if _keep(no_year, y, k))
+        type_counts = Counter(k for _, y, k in matches if _keep(no_type, y, k))
+        return TalkFacets(
+            year={y: year_counts.get(y, 0) for y in years},
+            session_type={code: type_counts.get(code, 0) for code in SESSION_TYPES},
+        )
     by_year = dict(
         session.execute(
             select(col(Presentation.year), func.count())
