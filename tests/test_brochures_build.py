@@ -20,13 +20,13 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
-
-from tests.conftest import clone_site
 from webapp.brochures import store
 from webapp.brochures.models import Edition, PdfFile
 from webapp.brochures.store import build_missing, plan, source_files, wait_for_refresh
 from webapp.db import get_engine
 from webapp.events.models import Event
+
+from tests.conftest import clone_site
 
 LOCALES = ["en", "fr", "de", "pt", "es"]
 DOCUMENTS = [(kind, locale) for kind in ("brochure", "factsheet") for locale in LOCALES]

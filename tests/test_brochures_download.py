@@ -11,14 +11,13 @@ import http.client
 import io
 import re
 from datetime import date
-from html import unescape as html_unescape
 from email.utils import parsedate_to_datetime
+from html import unescape as html_unescape
 from urllib.parse import quote, urlsplit
 
 import pytest
 from PIL import Image
 from sqlmodel import Session, select
-
 from webapp.brochures.media import format_size, language_order
 from webapp.brochures.models import Edition, PdfFile
 from webapp.brochures.views import download_name

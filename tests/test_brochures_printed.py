@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 from sqlmodel import Session, select
-
-from tests.conftest import clone_site, make_app
 from webapp.brochures.models import Edition, PdfFile
 from webapp.brochures.printed import MANIFEST, PRINTED_DIR, PrintedEditionError, read_manifest
 from webapp.brochures.store import BrochureError, build_missing, plan, sync_printed
 from webapp.db import get_engine
+
+from tests.conftest import clone_site, make_app
 
 #: name -> (file, locale, edition, pages, size, sha256), as the association published them.
 PRINTED = {

@@ -16,7 +16,6 @@ import flask_babel
 import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
-
 from webapp.brochures import render
 from webapp.brochures.render import (
     RenderError,
@@ -101,7 +100,6 @@ def test_rendering_leaves_the_environment_alone(brochure_site, monkeypatch):
 def test_build_is_reproducible(brochure_site):
     """Same inputs and edition, same bytes as the session's build (made earlier)."""
     from sqlmodel import Session, select
-
     from webapp.brochures.models import Edition, PdfFile
     from webapp.db import get_engine
     from webapp.events.models import Event
@@ -189,7 +187,6 @@ def test_layout_leaves_room_for_longer_translations(brochure_site, monkeypatch, 
     """Translations run up to a third longer than English (German especially): with every
     message 35 % longer the layout still fits and needs no other font."""
     from sqlmodel import Session, select
-
     from webapp.db import get_engine
     from webapp.events.models import Event
 

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 import brotli
 from sqlmodel import Session
-
-from tests.conftest import LiveServer, make_app
 from webapp import http_cache
 from webapp.db import get_engine
 from webapp.events.loader import EVENTS_FILE, TRANSLATIONS_FILE, load_events
+
+from tests.conftest import LiveServer, make_app
 
 BRISTOL = "/en/events/2025-conference-bristol/"
 HTMX = {"HX-Request": "true", "HX-Target": "event-results", "HX-Trigger": "facet-type"}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
-
 from webapp.db import get_engine
 from webapp.events.codes import COUNTRY_REGIONS_FILE, REGION_LABELS, country_regions
 

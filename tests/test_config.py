@@ -10,8 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import make_app
 from webapp.config import (
     WAITRESS_LIMITS,
     ConfigError,
@@ -19,6 +17,8 @@ from webapp.config import (
     serve_settings,
     settings_from_env,
 )
+
+from tests.conftest import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

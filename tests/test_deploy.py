@@ -23,13 +23,13 @@ from pathlib import Path
 import brotli
 import pytest
 from sqlmodel import Session
-
-from tests.conftest import TODAY, make_app
-from tests.postgres_server import postgres_server
 from tools.nginx_conf import render
 from webapp.config import PROJECT_ROOT
 from webapp.db import get_engine
 from webapp.events.loader import EVENTS_FILE, TRANSLATIONS_FILE, load_events
+
+from tests.conftest import TODAY, make_app
+from tests.postgres_server import postgres_server
 
 pytestmark = pytest.mark.postgres
 

@@ -15,7 +15,6 @@ import pytest
 from lxml import etree
 from PIL import Image
 from sqlmodel import Session, func, select
-
 from webapp.db import get_engine
 from webapp.events.models import Event
 
@@ -286,9 +285,8 @@ def test_programme_sections_list_every_programme_talk_and_person(programmes_app)
     (fetching all 25,000 URLs is left to a crawler: each URL is also matched to its route)."""
     import json
 
-    from werkzeug.routing import RequestRedirect
-
     from webapp.programmes.models import Person
+    from werkzeug.routing import RequestRedirect
 
     client = programmes_app.test_client()
     index = fetch_xml(client, "/sitemap.xml")

@@ -18,12 +18,12 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 from sqlmodel import Session, select
-
-from tests.conftest import make_app
 from webapp.db import get_engine
 from webapp.events.codes import country_regions
 from webapp.events.loader import load_events
 from webapp.events.models import Event
+
+from tests.conftest import make_app
 
 
 @pytest.fixture(scope="module")

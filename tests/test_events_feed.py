@@ -7,7 +7,6 @@ import csv
 
 import feedparser
 import pytest
-
 from webapp.events.codes import country_regions
 
 FEED_SIZE = 30

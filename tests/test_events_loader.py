@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
-
 from webapp.db import get_engine
 from webapp.events.loader import EVENTS_FILE, TRANSLATIONS_FILE, LoadError, load_events
 from webapp.events.models import Event

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
-
 from webapp.db import get_engine
 from webapp.events.loader import EVENTS_FILE, TRANSLATIONS_FILE, LoadError, load_events
 from webapp.events.models import Event, EventTranslation

@@ -10,7 +10,6 @@ import json
 import lxml.html
 import pytest
 from sqlmodel import Session, select
-
 from webapp.db import get_engine
 from webapp.events.models import Event
 

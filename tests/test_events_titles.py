@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from webapp.events.place_names import NAMES_DIR
 
 REFERENCE = Path(__file__).resolve().parent / "reference" / "iassist_events.csv"

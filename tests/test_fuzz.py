@@ -7,7 +7,6 @@ but a deliberate 501/503, every answer with the security headers and no Server h
 from __future__ import annotations
 
 import pytest
-
 from tools.fuzz import REQUIRED_HEADERS, generate, run
 
 SEED = 1974

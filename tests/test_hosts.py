@@ -8,10 +8,10 @@ import socket
 from http.client import HTTPResponse
 
 import pytest
-
-from tests.conftest import LiveServer, make_app
 from webapp.config import ConfigError, check_settings, settings_from_env
 from webapp.security.hosts import parse_trusted_hosts
+
+from tests.conftest import LiveServer, make_app
 
 LONG_LABEL = "a" * 64
 

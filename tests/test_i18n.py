@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from webapp.catalogues import check_all
 from webapp.i18n import format_list
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from babel.support import Translations
-
 from webapp.catalogues import catalogue_path
 from webapp.glossary import glossary_violations, read_glossary
 from webapp.i18n import format_date_range, format_day

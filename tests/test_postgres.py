@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
-
-from tests.conftest import make_app
-from tests.postgres_server import postgres_server
 from webapp.db import add_store_loader, get_engine
 from webapp.events.loader import LoadError, load_events
 from webapp.events.models import Event
+
+from tests.conftest import make_app
+from tests.postgres_server import postgres_server
 
 pytestmark = pytest.mark.postgres
 

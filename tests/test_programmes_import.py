@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
-
-from tests.conftest import make_app
 from webapp.db import get_engine
 from webapp.events.loader import EVENTS_FILE, LoadError
 from webapp.events.models import Event
@@ -37,6 +35,8 @@ from webapp.programmes.models import (
     Programme,
     ProgrammeSession,
 )
+
+from tests.conftest import make_app
 
 FIXES = PROGRAMMES_DIR.parent / "fixes.csv"
 

@@ -13,11 +13,11 @@ import shutil
 
 import pytest
 from sqlmodel import Session
-
-from tests.conftest import make_app
 from webapp.db import get_engine
 from webapp.programmes.loader import PROGRAMMES_DIR, load_bundled_data
 from webapp.programmes.sanitize import sanitize_html, to_text
+
+from tests.conftest import make_app
 
 CREDIT = "IASSIST, iassistdata.org, CC BY 4.0"
 LOCALES = ["en", "fr", "de", "pt", "es"]

@@ -11,13 +11,13 @@ import shutil
 import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import Session
+from webapp.db import get_engine
+from webapp.programmes.loader import PROGRAMMES_DIR, ProgrammeLoadError, load_bundled_data
+from webapp.programmes.models import Presentation, Programme
 
 from tests.conftest import make_app
 from tests.postgres_server import postgres_server
 from tests.test_programmes_search import expected, found_keys
-from webapp.db import get_engine
-from webapp.programmes.loader import PROGRAMMES_DIR, ProgrammeLoadError, load_bundled_data
-from webapp.programmes.models import Presentation, Programme
 
 pytestmark = pytest.mark.postgres
 

@@ -17,7 +17,6 @@ from collections import Counter
 
 import pytest
 from sqlmodel import Session, select
-
 from webapp.db import get_engine
 from webapp.programmes.models import Presentation
 from webapp.programmes.search import TalkQuery, parse_query, search_talks

@@ -26,12 +26,12 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from sqlmodel import Session
-
-from tests.conftest import make_app
 from webapp.config import PROJECT_ROOT
 from webapp.db import get_engine
 from webapp.events.loader import EVENTS_FILE, TRANSLATIONS_FILE, load_events
 from webapp.events.place_names import city_names, host_language
+
+from tests.conftest import make_app
 
 ROOT = PROJECT_ROOT
 REFERENCE = PROJECT_ROOT / "tests" / "reference" / "iassist_events.csv"

@@ -4,11 +4,10 @@ grammatical gender of the kinds, and the event filter's parse/format round trip.
 from __future__ import annotations
 
 import pytest
-from werkzeug.datastructures import MultiDict
-
 from webapp.events.display import kind_noun_gender
 from webapp.events.filters import EventFilter, FilterError
 from webapp.i18n import format_ordinal
+from werkzeug.datastructures import MultiDict
 
 ORDINALS = [
     # English: CLDR's ordinal categories (one/two/few/other), 11th-13th are "other".

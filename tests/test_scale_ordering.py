@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from tools.fill_synthetic import fill, synthetic_events
+from webapp.db import get_engine
 
 from tests.conftest import TODAY, make_app
 from tests.postgres_server import postgres_server
-from tools.fill_synthetic import fill, synthetic_events
-from webapp.db import get_engine
 
 pytestmark = pytest.mark.postgres
 

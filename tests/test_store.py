@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 from sqlmodel import Session, func, select
-
-from tests.conftest import make_app
 from webapp.db import add_store_loader, get_engine
 from webapp.events.models import Event, EventTranslation
+
+from tests.conftest import make_app
 
 #: The columns of the event table the models define (an old store lacks some).
 EVENT_COLUMNS = {"id", "slug", "kind", "year", "start_date", "end_date", "number", "title",

@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 from sqlmodel import Session, select
-
 from webapp.db import get_engine
 from webapp.events.models import Event
 from webapp.events.timing import is_past_sql, timing, timing_condition_sql, timing_sql

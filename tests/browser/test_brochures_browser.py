@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
-
 from webapp.brochures.models import Edition, PdfFile
 from webapp.db import get_engine
 

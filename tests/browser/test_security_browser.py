@@ -5,9 +5,7 @@ under COOP/CORP/CSP, opened from a link or typed as an address."""
 from __future__ import annotations
 
 import pytest
-
 from sqlmodel import Session, select
-
 from webapp.brochures.models import Edition, PdfFile
 from webapp.db import get_engine
 
