@@ -20,6 +20,7 @@ machine's load average is printed at the start and the end. Sections:
 5. **One process against two behind nginx** (``deploy/``), and nginx's micro-cache.
 
     make benchmark            # or: .venv/bin/python tools/benchmark.py [--quick]
+    .venv/bin/python tools/benchmark.py --only=render --only=weight   # some sections
 """
 
 from __future__ import annotations
@@ -458,19 +459,26 @@ def section_nginx(folder: Path, url: str) -> None:
 def main() -> None:
     """Run every section and print the figures."""
     quick = "--quick" in sys.argv
+    only = {arg.split("=", 1)[1] for arg in sys.argv if arg.startswith("--only=")}
+    wanted = only or {"render", "throughput", "weight", "scale", "nginx"}
     print(f"IASSIST benchmark, {time.strftime('%Y-%m-%d %H:%M:%S')}; {load()}")
     with tempfile.TemporaryDirectory(prefix="iassist-bench-") as tmp:
         folder = Path(tmp)
         url, _app = prepare_store(folder)
         with waitress("tools.hello_app:app", {}) as hello:
-            section_render(folder, url, hello)
-            if shutil.which("wrk"):
-                section_throughput(folder, url, hello[0])
-            else:
-                print("\nwrk is not installed: run `bash scripts/system-deps.sh --test`")
-        section_weight(folder, url)
-        section_scale(folder, quick)
-        section_nginx(folder, url)
+            if "render" in wanted:
+                section_render(folder, url, hello)
+            if "throughput" in wanted:
+                if shutil.which("wrk"):
+                    section_throughput(folder, url, hello[0])
+                else:
+                    print("\nwrk is not installed: run `bash scripts/system-deps.sh --test`")
+        if "weight" in wanted:
+            section_weight(folder, url)
+        if "scale" in wanted:
+            section_scale(folder, quick)
+        if "nginx" in wanted:
+            section_nginx(folder, url)
     print(f"\nend; {load()}")
 
 
