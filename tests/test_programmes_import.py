@@ -175,7 +175,7 @@ def test_every_listed_fix_starts_from_a_value_the_source_really_has(reference_pr
     rules = {row["rule"].split(":")[0] for row in rows}
     for rule in ("day-wrong-year-corrected", "day-unreadable-kept-unknown", "key-typo",
                  "doi-stray-character-dropped", "doi-leading-digit-restored",
-                 "doi-resolver-prefix-dropped", "name-last-first-reordered",
+                 "doi-resolver-prefix-dropped", "name-last-first-reordered", "chair-last-first-reordered",
                  "name-several-people-split", "file-not-a-url-dropped",
                  "event-startDate-from-event-data", "event-endDate-from-event-data",
                  "event-conferenceYear-from-event-data"):

@@ -250,6 +250,15 @@ def test_chairs_who_are_known_people_link_to_their_pages(programmes_client, refe
     assert _text(one) == "William Block, Cornell Institute for Social and Economic Research (CISER)"
 
 
+def test_the_2005_chairs_written_last_first_read_first_last_and_link(programmes_client, reference_programmes):
+    # The 2005 file writes its chairs "Last, First": session 12 is chaired by "Green, Ann".
+    assert reference_programmes[2005]["sessions"][11]["chair"] == "Green, Ann"
+    chair = _dd(programmes_client.get("/en/programmes/2005/").get_data(as_text=True), 12, "Chair")
+    href = re.fullmatch(r'<a href="([^"]+)">Ann Green</a>', chair).group(1)
+    page = programmes_client.get(href).get_data(as_text=True)
+    assert "<h1>Ann Green</h1>" in page
+
+
 def test_a_chair_who_never_presented_stays_plain_text(programmes_client, reference_programmes):
     # Nobody named Jackie Druery presents in any file: no page, no link, no guess.
     presenters = {

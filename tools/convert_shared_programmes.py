@@ -31,6 +31,7 @@ with it the disagreement is listed as a fix. The rules (names of the ``rule`` co
   conference's year; a day that cannot be read as one date of the conference stays
   unknown (empty days are simply unknown and not listed).
 - ``key-typo``: a misspelt key (``moserator``).
+- ``chair-last-first-reordered``: the 2005 file's chairs, written ``Last, First``.
 - ``year-ignored``: a session or presentation ``year`` that is not the conference's.
 - ``doi-*``: DOIs given as a list, with a ``https://doi.org/`` prefix, with a stray
   character, or with the leading ``1`` missing; per-presenter DOIs (``doix``) become DOIs
@@ -430,6 +431,12 @@ def convert_session(
         url = convert_video(chair, file, record, fixes, name="chair")
         recording = recording or url
         chair = ""
+    if year == 2005 and chair.count(",") == 1:
+        # The 2005 file alone writes its chairs "Last, First" (as 2019 does its presenters).
+        last, first = (part.strip() for part in chair.split(","))
+        fixed = f"{first} {last}"
+        fixes.add(file, record, "chair", session.get("chair"), fixed, "chair-last-first-reordered")
+        chair = fixed
     webcast = (session.get("webcastLink") or "").strip()
     if webcast:
         if recording and recording != webcast:
