@@ -303,3 +303,19 @@ def test_talk_and_person_pages_follow_a_reload_and_keep_locale_and_host_apart(pr
     after = client.get(url).get_data(as_text=True)
     assert '<h1 lang="en">A corrected title</h1>' in after
     assert "A corrected title" in client.get(person_url).get_data(as_text=True)
+
+
+def test_the_talk_in_french_is_marked_as_french_everywhere(programmes_client, reference_programmes):
+    # 2018, session 3, talk 3 is the one talk whose title and abstract are in French.
+    talk = reference_programmes[2018]["sessions"][2]["presentations"][2]
+    assert talk["title"].startswith("La refonte de Géoindex+")
+    page = programmes_client.get("/en/programmes/2018/talks/3-3/").get_data(as_text=True)
+    assert re.search(r'<h1 lang="fr">La refonte de Géoindex\+', page)
+    assert '<div lang="fr"><p>Au Québec' in page
+    programme = programmes_client.get("/de/programmes/2018/").get_data(as_text=True)
+    assert re.search(r'href="/de/programmes/2018/talks/3-3/" lang="fr">La refonte', programme)
+    assert re.search(r'href="/de/programmes/2018/talks/3-2/" lang="en">', programme)
+    for headers in ({}, {"HX-Request": "true", "HX-Target": "talk-results", "HX-Trigger": "search-q"}):
+        found = programmes_client.get("/fr/programmes/?q=refonte+geoindex", headers=headers).get_data(as_text=True)
+        assert re.search(r'<h3 class="talk-title"><a href="/fr/programmes/2018/talks/3-3/" lang="fr">', found)
+        assert '<p class="snippet" lang="fr">' in found

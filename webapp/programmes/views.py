@@ -345,10 +345,10 @@ def person_page_data(found: Person) -> tuple[list[Talk], list[str]]:
     return talks, institutions
 
 
-def _render_cards(ids: list[int]) -> dict[int, Markup]:
+def _render_cards(ids: list[int]) -> dict[int, tuple[Markup, str]]:
     """The result cards of the talks ``ids`` (the ``result_card`` macro of
-    ``templates/programmes/_talk.html``), rendered in the page's locale from three
-    queries; an id no longer in the store is left out."""
+    ``templates/programmes/_talk.html``) and their talks' languages, rendered in the
+    page's locale from three queries; an id no longer in the store is left out."""
     session = get_session()
     rows = {
         p.id: p for p in session.scalars(select(Presentation).where(col(Presentation.id).in_(ids)))
@@ -363,18 +363,19 @@ def _render_cards(ids: list[int]) -> dict[int, Markup]:
     )
     module: Any = current_app.jinja_env.get_template("programmes/_talk.html").module
     return {
-        cast(int, t.presentation.id): Markup(
-            module.result_card(t, titles[t.presentation.session_id])
+        cast(int, t.presentation.id): (
+            Markup(module.result_card(t, titles[t.presentation.session_id])),
+            t.presentation.language,
         )
         for t in talks
     }
 
 
-def talk_cards(ids: list[int]) -> list[Markup]:
-    """The result cards of the talks ``ids``, in order, as HTML: each rendered once per
-    data version and locale and then kept (:mod:`webapp.memo`), so a page of results
-    costs a look-up per talk; the query's snippet is not part of a card. An id no longer
-    in the store is left out."""
+def talk_cards(ids: list[int]) -> list[tuple[Markup, str]]:
+    """The result cards of the talks ``ids``, in order, as (HTML, the talk's language
+    code): each rendered once per data version and locale and then kept
+    (:mod:`webapp.memo`), so a page of results costs a look-up per talk; the query's
+    snippet is not part of a card. An id no longer in the store is left out."""
     locale = current_locale()
     cards = {i: lookup("talk_cards", (locale, i)) for i in ids}
     missing = [i for i, card in cards.items() if card is MISSING]
