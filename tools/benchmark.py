@@ -25,6 +25,7 @@ machine's load average is printed at the start and the end. Sections:
 
 from __future__ import annotations
 
+import html
 import http.client
 import os
 import re
@@ -92,6 +93,9 @@ SCALE_URLS = [
     ("middle page", "/en/events/?page={middle}"),
     ("last page", "/en/events/?page={last}"),
     ("last page, type", "/en/events/?type=regional_workshop&page={last_type}"),
+    ("fragment, next after the middle page (cursor)", "{middle_next}"),
+    ("fragment, previous before the middle page (cursor)", "{middle_prev}"),
+    ("fragment, next to the last page, type (cursor)", "{last_type_next}"),
 ]
 
 
@@ -335,6 +339,15 @@ def section_weight(folder: Path, url: str) -> None:
     print(f"{'total':62} {'':>8} {total:15,} bytes (target 50 KB; today 154 KB)")
 
 
+def step_link(connection: http.client.HTTPConnection, path: str, rel: str) -> str:
+    """The htmx URL (``hx-get``, with its keyset cursor) of the "Previous page"
+    (``rel="prev"``) or "Next page" (``rel="next"``) link of the results at ``path``."""
+    body = request(connection, path, HTMX)[2].decode()
+    match = re.search(rf'<a rel="{rel}" href="[^"]+" hx-get="([^"]+)"', body)
+    assert match, (path, rel)
+    return html.unescape(match.group(1))
+
+
 def section_scale(folder: Path, quick: bool) -> None:
     """Section 4."""
     count = 20_000 if quick else 100_000
@@ -365,6 +378,11 @@ def section_scale(folder: Path, quick: bool) -> None:
                 // 20
             ),
         }
+        pages["middle_next"] = step_link(connection, f"/en/events/?page={pages['middle']}", "next")
+        pages["middle_prev"] = step_link(connection, f"/en/events/?page={pages['middle']}", "prev")
+        pages["last_type_next"] = step_link(
+            connection, f"/en/events/?type=regional_workshop&page={pages['last_type'] - 1}", "next"
+        )
         for name, template in SCALE_URLS:
             path = template.format(**pages)
             headers = HTMX if name.startswith("fragment") else {}
@@ -397,6 +415,15 @@ def section_scale(folder: Path, quick: bool) -> None:
     with engine.connect() as connection_:
         for flt in filters:
             for name, statement in result_statements(flt, TODAY).items():
+                # The seeks' cursor: an event of the middle of the list.
+                statement = statement.params(
+                    cursor_year=2001,
+                    cursor_day=date(2001, 5, 3),
+                    cursor_slug="synthetic-050000",
+                    year_limit=(flt.year_to or 9999)
+                    if name in ("upcoming_after", "past_before")
+                    else (flt.year_from or 0),
+                )
                 sql = str(statement.compile(engine, compile_kwargs={"literal_binds": True}))
                 plan = connection_.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
                 steps = "; ".join(str(row[-1]) for row in plan)
