@@ -415,11 +415,12 @@ def section_scale(folder: Path, quick: bool) -> None:
     with engine.connect() as connection_:
         for flt in filters:
             for name, statement in result_statements(flt, TODAY).items():
-                # The seeks' cursor: an event of the middle of the list.
+                # The seeks' cursor and the year counted over: the middle of the list.
                 statement = statement.params(
                     cursor_year=2001,
                     cursor_day=date(2001, 5, 3),
                     cursor_slug="synthetic-050000",
+                    segment_year=2001,
                     year_limit=(flt.year_to or 9999)
                     if name in ("upcoming_after", "past_before")
                     else (flt.year_from or 0),

@@ -135,6 +135,27 @@ def _past_ids(flt: EventFilter, today: date, reverse: bool = False) -> SelectOfS
     )
 
 
+def _segment_ids(flt: EventFilter, today: date, section: str) -> SelectOfScalar[Any]:
+    """SQL: (id, year, sort day, slug) of the events of ``flt`` in one section (``"u"``,
+    ``"p"``) and one year (bound parameter ``segment_year``), in the browser's order: one
+    year of an index (``kind=? AND region=? AND year=?``), the unit in which
+    :func:`search_events` counts its way to a page."""
+    year = col(Event.year) == bindparam("segment_year", type_=Integer)
+    if section == "u":
+        columns = (col(Event.year), col(Event.upcoming_key), col(Event.slug))
+        order = list(columns)
+        timing = _not_over(today)
+    else:
+        columns = (col(Event.year), col(Event.past_key), col(Event.slug))
+        order = [col(Event.year).desc(), col(Event.past_key).desc(), col(Event.slug).asc()]
+        timing = _over(today)
+    return (
+        select(col(Event.id), *columns)
+        .where(*_conditions(flt, years=False), year, timing)
+        .order_by(*order)
+    )
+
+
 def _beyond(
     day_column: SQLCoreOperations[date], up: bool, later_slugs: bool
 ) -> ColumnElement[bool]:
@@ -209,16 +230,21 @@ def _seek_limit(flt: EventFilter, today: date, cursor: PageCursor) -> int | None
 class _Statements:
     """The statements of one filter (page aside) on one day, built once and reused, so
     that SQLAlchemy builds and keys them once (its cache key is memoized per statement);
-    ``limit``, ``offset`` and the cursor's values are bound parameters.
+    ``limit``, ``offset``, the year of a segment and the cursor's values are bound
+    parameters.
 
-    ``upcoming``/``past``: the sections in the browser's order; ``*_reversed``: backwards
-    (read from the end); ``*_after``: the rows after a cursor row, in order; ``*_before``:
-    the rows before a cursor row, backwards (nearest first)."""
+    ``upcoming``/``past``: the sections from their start, in the browser's order;
+    ``upcoming_reversed``: the upcoming section from its end; ``*_year``: one year of a
+    section (:func:`_segment_ids`); ``*_after``: the rows after a cursor row, in order;
+    ``*_before``: the rows before a cursor row, backwards (nearest first);
+    ``recent_upcoming_count``: how many events of last year and this year are still to
+    come or under way."""
 
     upcoming: SelectOfScalar[Any]
     past: SelectOfScalar[Any]
     upcoming_reversed: SelectOfScalar[Any]
-    past_reversed: SelectOfScalar[Any]
+    upcoming_year: SelectOfScalar[Any]
+    past_year: SelectOfScalar[Any]
     upcoming_after: SelectOfScalar[Any]
     upcoming_before: SelectOfScalar[Any]
     past_after: SelectOfScalar[Any]
@@ -253,7 +279,8 @@ def _statements(flt: EventFilter, today: date) -> _Statements:
         upcoming=_upcoming_ids(flt, today).limit(limit).offset(offset),
         past=_past_ids(flt, today).limit(limit).offset(offset),
         upcoming_reversed=_upcoming_ids(flt, today, reverse=True).limit(limit).offset(offset),
-        past_reversed=_past_ids(flt, today, reverse=True).limit(limit).offset(offset),
+        upcoming_year=_segment_ids(flt, today, "u").limit(limit).offset(offset),
+        past_year=_segment_ids(flt, today, "p").limit(limit).offset(offset),
         recent_upcoming_count=recent,
         **seeks,
     )
@@ -266,13 +293,14 @@ def _rows(
     offset: int = 0,
     cursor: PageCursor | None = None,
     year_limit: int | None = None,
+    year: int | None = None,
 ) -> list[Row]:
     """The rows of one of the :class:`_Statements`: at most ``limit``, after ``offset``
-    rows; for the seek statements, beyond the ``cursor`` row up to ``year_limit``
-    (:func:`_seek_limit`)."""
+    rows; of ``year`` for the statements of one year; for the seek statements, beyond the
+    ``cursor`` row up to ``year_limit`` (:func:`_seek_limit`)."""
     if limit <= 0:
         return []
-    params: dict[str, Any] = {"limit": limit, "offset": offset}
+    params: dict[str, Any] = {"limit": limit, "offset": offset, "segment_year": year}
     if cursor is not None:
         key = cursor.key
         unknown = UNKNOWN_UPCOMING_KEY if key.section == "u" else UNKNOWN_PAST_KEY
@@ -300,35 +328,86 @@ def cursor_tag(version: int, today: date) -> str:
 
 def result_statements(flt: EventFilter, today: date) -> dict[str, SelectOfScalar[Any]]:
     """The SQL statements the browser runs for ``flt`` (for ``EXPLAIN`` in
-    ``tools/benchmark.py``): ``upcoming``, ``past``, ``past, from the end``, and the
-    cursors' seeks ``upcoming_after``, ``upcoming_before``, ``past_after``,
-    ``past_before``."""
+    ``tools/benchmark.py``): ``upcoming`` and ``past`` (a section from its start),
+    ``upcoming, one year`` and ``past, one year`` (counting to a page, bound parameter
+    ``segment_year``), and the cursors' seeks ``upcoming_after``, ``upcoming_before``,
+    ``past_after``, ``past_before`` (bound parameters ``cursor_year``, ``cursor_day``,
+    ``cursor_slug``, ``year_limit``)."""
     return {
         "upcoming": _upcoming_ids(flt, today),
         "past": _past_ids(flt, today),
-        "past, from the end": _past_ids(flt, today, reverse=True),
+        "upcoming, one year": _segment_ids(flt, today, "u"),
+        "past, one year": _segment_ids(flt, today, "p"),
         **_seek_statements(flt, today),
     }
 
 
-def _upcoming_count(
-    session: Session, flt: EventFilter, today: date, rows: Iterable[tuple[int, str, str, int]]
-) -> int:
-    """How many events of ``flt`` are still to come or under way on ``today``.
+#: A run of the list that :func:`search_events` counts over: (section ``"u"``/``"p"``,
+#: year or None for "last year and this year", number of events).
+Segment = tuple[str, int | None, int]
 
-    Every event of a year after this one is still to come (its first day is in its year),
-    so the counts table gives their number; only the events of last year and this year are
-    tested one by one, from a range of an ``ix_event_past_*`` index.
+
+def _segments(
+    session: Session, flt: EventFilter, today: date, rows: Iterable[tuple[int, str, str, int]]
+) -> list[Segment]:
+    """The list of ``flt`` on ``today`` as :data:`Segment` runs, in the browser's order:
+    the upcoming section (last year and this year, then each later year upwards), then
+    the past one (this year and last year, then each earlier year downwards); empty runs
+    left out.
+
+    The counts table (``rows``) gives each year's number of events of ``flt``. Every event
+    of a year after this one is still to come (its first day is in its year), and every
+    event of a year before last year is over (the loader accepts no event that ends later
+    than the year after its own), so only last year and this year are split between the
+    sections, by one count over their range of an ``ix_event_upcoming_*`` index
+    (``recent_upcoming_count``), made only when the filter has events in those years.
     """
-    later = sum(
-        n
-        for y, k, r, n in rows
-        if y > today.year
-        and (flt.year_from is None or flt.year_from <= y <= (flt.year_to or y))
-        and (flt.kind is None or flt.kind == k)
-        and (flt.region is None or flt.region == r)
-    )
-    return later + session.exec(_statements(flt, today).recent_upcoming_count).one()
+    years: dict[int, int] = {}
+    for y, k, r, n in rows:
+        if (
+            (flt.year_from is None or flt.year_from <= y <= (flt.year_to or y))
+            and (flt.kind is None or flt.kind == k)
+            and (flt.region is None or flt.region == r)
+        ):
+            years[y] = years.get(y, 0) + n
+    recent = sum(years.get(y, 0) for y in (today.year - 1, today.year))
+    upcoming_recent = 0
+    if recent:
+        upcoming_recent = session.exec(_statements(flt, today).recent_upcoming_count).one()
+    later = [("u", y, years[y]) for y in sorted(years) if y > today.year]
+    earlier = [("p", y, years[y]) for y in sorted(years, reverse=True) if y < today.year - 1]
+    segments: list[Segment] = [("u", None, upcoming_recent), *later]
+    segments += [("p", None, recent - upcoming_recent), *earlier]
+    return [segment for segment in segments if segment[2] > 0]
+
+
+def _by_count(
+    session: Session,
+    statements: _Statements,
+    segments: list[Segment],
+    offset: int,
+    per_page: int,
+) -> list[tuple[str, Row]]:
+    """The ``per_page`` rows from ``offset`` (0-based) in the browser's order, each with
+    its section: the counts of ``segments`` lead to the run where the page starts, which
+    is read with an OFFSET inside that run only (one year, or last year and this year,
+    read from the start of its section), then the next runs from their start until the
+    page is full. No page walks more than one run before its first row."""
+    found: list[tuple[str, Row]] = []
+    for section, year, count in segments:
+        if offset >= count:
+            offset -= count
+            continue
+        wanted = min(per_page - len(found), count - offset)
+        if year is None:
+            statement = statements.upcoming if section == "u" else statements.past
+        else:
+            statement = statements.upcoming_year if section == "u" else statements.past_year
+        found += [(section, r) for r in _rows(session, statement, wanted, offset, year=year)]
+        offset = 0
+        if len(found) >= per_page:
+            break
+    return found
 
 
 def _seek_page(
@@ -362,31 +441,6 @@ def _seek_page(
     return found[::-1]
 
 
-def _by_offset(
-    session: Session,
-    statements: _Statements,
-    offset: int,
-    per_page: int,
-    upcoming_total: int,
-    past_total: int,
-) -> list[tuple[str, Row]]:
-    """The ``per_page`` rows from ``offset`` (0-based) in the browser's order, each with its
-    section: the upcoming ones by OFFSET over their index, the past ones by OFFSET from
-    whichever end of theirs is nearer, so that no page walks more than half of it."""
-    limit = min(per_page, upcoming_total - offset)
-    found = [("u", r) for r in _rows(session, statements.upcoming, limit, offset)]
-    past_offset = max(0, offset - upcoming_total)
-    wanted = min(per_page - len(found), past_total - past_offset)
-    if wanted > 0:
-        if past_offset > past_total // 2:
-            from_end = past_total - past_offset - wanted
-            backwards = _rows(session, statements.past_reversed, wanted, from_end)
-            found += [("p", r) for r in reversed(backwards)]
-        else:
-            found += [("p", r) for r in _rows(session, statements.past, wanted, past_offset)]
-    return found
-
-
 def search_events(
     session: Session,
     flt: EventFilter,
@@ -404,10 +458,11 @@ def search_events(
     data version and day), the page is read by seeking to the cursor's row in the index:
     however deep the page, only its own rows are read (keyset paging). Otherwise (no
     cursor, or one of another data version or day, or one that leads nowhere) the page is
-    counted from the start: the events still to come come first, counted by
-    :func:`_upcoming_count`; the past ones follow, read by OFFSET over the covering index
-    from whichever end of the list is nearer, so that no page walks more than half of it.
-    Either way a page holds the same events. Only the page's ids are read from the index
+    counted from the start: the events still to come come first, the past ones follow,
+    and the counts table's numbers per year (:func:`_segments`) lead to the year where the
+    page starts, read with an OFFSET inside that year only (:func:`_by_count`), so that
+    no page walks more than one year of the index. Either way a page holds the same
+    events. Only the page's ids are read from the index
     (the view reads only the events whose cards it has not kept, :func:`events_by_id`). A
     page beyond the last gives an :class:`EventPage` with no events; the view decides
     what to say.
@@ -417,10 +472,9 @@ def search_events(
     if flt.cursor is not None and tag is not None and flt.cursor.tag == tag:
         found = _seek_page(session, flt, today, flt.cursor, per_page)
     if not found:
-        upcoming_total = _upcoming_count(session, flt.with_page(1), today, rows)
-        past_total = max(0, total - upcoming_total)
+        segments = _segments(session, flt.with_page(1), today, rows)
         offset = (flt.page - 1) * per_page
-        found = _by_offset(session, statements, offset, per_page, upcoming_total, past_total)
+        found = _by_count(session, statements, segments, offset, per_page)
     keys = [_row_key(section, row) for section, row in found]
     return EventPage(
         [row[0] for _section, row in found],
