@@ -186,3 +186,56 @@ def test_the_first_view_of_the_event_browser_weighs_at_most_50_kb(live_server):
                 sizes[font] = len(data)
     assert len(sizes) == 7, sizes
     assert sum(sizes.values()) <= 50_000, sizes
+
+
+def test_kept_fragments_follow_a_load_the_date_and_the_locale(tmp_path):
+    """Without the whole-response cache, what the pages keep per data version (the
+    header, the event page's body, the About page's body) still follows a load, the date
+    and the locale."""
+    app = make_app(tmp_path, RESPONSE_CACHE_SIZE=0)
+    with Session(get_engine(app)) as session:
+        load_events(session)
+    client = app.test_client()
+    vancouver = "/en/events/2027-conference-vancouver/"
+    for _ in range(2):
+        page = client.get(BRISTOL).text
+        assert "Bristol" in page and "Bristol upon Avon" not in page
+        assert 'hreflang="fr" lang="fr"' in page and ">Events</a>" in page
+        assert ">Événements</a>" in client.get(BRISTOL.replace("/en/", "/fr/")).text
+        assert "badge-upcoming" in client.get(vancouver).text
+        assert "<h1>About IASSIST</h1>" in client.get("/en/about/").text
+        assert "<h1>Über IASSIST</h1>" in client.get("/de/about/").text
+    events = renamed_events_file(tmp_path, ",Bristol,", ",Bristol upon Avon,")
+    with Session(get_engine(app)) as session:
+        load_events(session, events, TRANSLATIONS_FILE)
+    assert "Bristol upon Avon" in client.get(BRISTOL).text
+    app.config["IASSIST_TODAY"] = date(2027, 5, 29)
+    assert "badge-upcoming" not in client.get(vancouver).text
+
+
+def test_a_revalidation_is_answered_from_the_kept_validator_until_a_load(tmp_path):
+    """Even with no whole response kept, a 304 is answered from the URL's validator
+    without entering the app; after a load the old validator no longer matches."""
+    app = make_app(tmp_path, RESPONSE_CACHE_SIZE=0)
+    with Session(get_engine(app)) as session:
+        load_events(session)
+    entered = []
+    app.before_request(lambda: entered.append(1))
+    client = app.test_client()
+    first = client.get(BRISTOL)
+    etag = first.headers["ETag"]
+    assert len(entered) == 1
+    for _ in range(3):
+        again = client.get(BRISTOL, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.headers["ETag"] == etag
+        assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+        assert "Content-Type" not in again.headers
+    assert len(entered) == 1
+    other = client.get(BRISTOL, headers={"If-None-Match": 'W/"0000"'})
+    assert other.status_code == 200 and other.data == first.data and len(entered) == 2
+    events = renamed_events_file(tmp_path, ",Bristol,", ",Bristol upon Avon,")
+    with Session(get_engine(app)) as session:
+        load_events(session, events, TRANSLATIONS_FILE)
+    changed = client.get(BRISTOL, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and b"Bristol upon Avon" in changed.data
+    assert changed.headers["ETag"] != etag

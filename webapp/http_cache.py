@@ -20,12 +20,20 @@ Two parts:
 
 ``RESPONSE_CACHE_SIZE`` (see :mod:`webapp.config`) bounds the number of URLs kept; 0
 turns the keeping off (validators and compression stay).
+
+Validators are kept apart from whole responses, even when these are not kept: for each
+URL (the same key) the last ``public`` 200 or 304 answer's ``ETag`` and the headers of
+its 304, at the current data version (at most :data:`VALIDATOR_MEMO_SIZE` URLs). A
+revalidation whose ``If-None-Match`` holds that ``ETag`` is answered 304 from them
+without entering Flask (RFC 9110 §15.4.5: a 304 carries the headers a 200 would have,
+except the content ones). A brochure's 304, for example, then costs no query.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,7 +41,7 @@ from typing import Any
 
 import brotli
 from flask import Flask, Response
-from werkzeug.http import parse_accept_header, parse_etags
+from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags
 
 from webapp import memo
 
@@ -56,6 +64,10 @@ BROTLI_QUALITY = 5
 GZIP_LEVEL = 6
 #: Request headers that make a request unfit for the cache (ranges, date validators).
 BYPASS_HEADERS = ("HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_IF_MODIFIED_SINCE")
+#: URLs whose validator is kept (a few hundred bytes each).
+VALIDATOR_MEMO_SIZE = 8192
+#: Response headers a 304 leaves out (RFC 9110 §15.4.5: the content's own headers).
+CONTENT_HEADERS = ("content-type", "content-length", "content-disposition", "content-encoding")
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -106,8 +118,64 @@ class Entry:
 
     def header(self, name: str) -> str | None:
         """The value of header ``name`` (case-insensitive), or None."""
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
+        return _header(self.headers, name)
+
+
+@dataclass(frozen=True)
+class Validator:
+    """What a revalidation of a URL is answered from: ``etag`` (the ``ETag`` header's
+    value as sent), ``headers`` (the 304's headers: list of (name, value)), ``vary`` (as
+    in :class:`Entry`)."""
+
+    etag: str
+    headers: list[tuple[str, str]]
+    vary: tuple[tuple[str, str | None], ...]
+    expires_in: float | None = None
+
+    def answer(self) -> list[tuple[str, str]]:
+        """The 304's headers now: the kept ones, and ``Expires`` moved on to now plus
+        what it was ahead of the answer's ``Date`` (the server adds ``Date`` itself)."""
+        if self.expires_in is None:
+            return list(self.headers)
+        return [*self.headers, ("Expires", http_date(time.time() + self.expires_in))]
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    lowered = name.lower()
+    return next((v for k, v in headers if k.lower() == lowered), None)
+
+
+def _shareable(headers: list[tuple[str, str]]) -> bool:
+    """Whether a response with ``headers`` may be kept for every client: ``public``,
+    neither ``no-store`` nor ``private``, no cookie, no ``Vary: *``."""
+    control = (_header(headers, "Cache-Control") or "").lower()
+    return (
+        "public" in control
+        and "no-store" not in control
+        and "private" not in control
+        and _header(headers, "Set-Cookie") is None
+        and "*" not in (_header(headers, "Vary") or "")
+    )
+
+
+def _vary_values(
+    headers: list[tuple[str, str]], environ: dict[str, Any]
+) -> tuple[tuple[str, str | None], ...]:
+    """The request headers (WSGI environ keys) the response's ``Vary`` names, besides
+    ``Accept-Encoding`` (handled here), with the values ``environ`` has."""
+    vary = _header(headers, "Vary") or ""
+    return tuple(
+        (_environ_key(h), environ.get(_environ_key(h)))
+        for h in vary.split(",")
+        if h.strip() and h.strip().lower() != "accept-encoding"
+    )
+
+
+def _matches(etag: str, environ: dict[str, Any]) -> bool:
+    """Whether the request's ``If-None-Match`` holds ``etag`` (weak comparison)."""
+    wanted = parse_etags(environ["HTTP_IF_NONE_MATCH"])
+    tag, _weak = _unquote(etag)
+    return bool(wanted.star_tag or wanted.contains_weak(tag))
 
 
 def _environ_key(header: str) -> str:
@@ -157,6 +225,14 @@ class ResponseCache:
                 for entry in variants:
                     if all(environ.get(k) == v for k, v in entry.vary):
                         return self._serve(entry, environ, start_response)
+        if "HTTP_IF_NONE_MATCH" in environ:
+            validators = memo.lookup("validators", key, app=self.app)
+            for validator in () if validators is memo.MISSING else validators:
+                if all(environ.get(k) == v for k, v in validator.vary):
+                    if _matches(validator.etag, environ):
+                        start_response("304 Not Modified", validator.answer())
+                        return [b""]
+                    break
         if environ["REQUEST_METHOD"] == "HEAD":
             return self.wsgi_app(environ, start_response)  # the app knows the length
         inner = environ
@@ -164,7 +240,7 @@ class ResponseCache:
             # Ask for the whole response, so that it can be kept; the validator is
             # checked here (_serve), now and for every revalidation after.
             inner = {k: v for k, v in environ.items() if k != "HTTP_IF_NONE_MATCH"}
-        entry, passthrough = self._through_app(inner)
+        entry, passthrough = self._through_app(inner, key)
         if entry is None:
             return passthrough(start_response)
         if size > 0 and self._keepable(entry):
@@ -174,12 +250,33 @@ class ResponseCache:
             memo.keep("responses", key, kept, size, app=self.app)
         return self._serve(entry, environ, start_response)
 
+    def _remember_validator(
+        self, key: tuple[Any, ...], environ: dict[str, Any], status: str, headers: list
+    ) -> None:
+        """Keep the validator of a shareable 200 or 304 answer for ``key``."""
+        etag = _header(headers, "ETag")
+        if not etag or not status.startswith(("200", "304")) or not _shareable(headers):
+            return
+        expires, sent = (
+            parse_date(_header(headers, "Expires")),
+            parse_date(_header(headers, "Date")),
+        )
+        validator = Validator(
+            parse_etags(etag).to_header(),
+            [(k, v) for k, v in headers if k.lower() not in (*CONTENT_HEADERS, "date", "expires")],
+            _vary_values(headers, environ),
+            (expires - (sent or expires)).total_seconds() if expires else None,
+        )
+        kept = memo.lookup("validators", key, app=self.app)
+        others = [] if kept is memo.MISSING else [v for v in kept if v.vary != validator.vary]
+        memo.keep("validators", key, [*others, validator], VALIDATOR_MEMO_SIZE, app=self.app)
+
     def _through_app(
-        self, environ: dict[str, Any]
+        self, environ: dict[str, Any], key: tuple[Any, ...]
     ) -> tuple[Entry | None, Callable[[StartResponse], Iterable[bytes]]]:
-        """Run the app; (the response as an :class:`Entry`, None) when it is a buffered
-        response this layer may validate and compress, else (None, a function replaying
-        it unchanged)."""
+        """Run the app, keeping the answer's validator under ``key``; (the response as an
+        :class:`Entry`, None) when it is a buffered response this layer may validate and
+        compress, else (None, a function replaying it unchanged)."""
         captured: dict[str, Any] = {}
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -192,6 +289,7 @@ class ResponseCache:
 
         result = self.wsgi_app(environ, capture)
         headers: list[tuple[str, str]] = captured.get("headers", [])
+        self._remember_validator(key, environ, captured.get("status", ""), headers)
         names = {k.lower() for k, _ in headers}
         if "content-encoding" in names or not captured.get("status", "").startswith("200"):
 
@@ -211,12 +309,7 @@ class ResponseCache:
         entry = Entry(
             captured["status"], [(k, v) for k, v in headers if k.lower() != "content-length"], body
         )
-        vary = entry.header("Vary") or ""
-        entry.vary = tuple(
-            (_environ_key(h), environ.get(_environ_key(h)))
-            for h in vary.split(",")
-            if h.strip() and h.strip().lower() != "accept-encoding"
-        )
+        entry.vary = _vary_values(entry.headers, environ)
         etag = entry.header("ETag")
         entry.etag = parse_etags(etag).to_header() if etag else None
         mimetype = (entry.header("Content-Type") or "").split(";", 1)[0].strip()
@@ -225,29 +318,15 @@ class ResponseCache:
 
     @staticmethod
     def _keepable(entry: Entry) -> bool:
-        control = (entry.header("Cache-Control") or "").lower()
-        return (
-            "public" in control
-            and "no-store" not in control
-            and "private" not in control
-            and entry.header("Set-Cookie") is None
-            and "*" not in (entry.header("Vary") or "")
-        )
+        return _shareable(entry.headers)
 
     def _serve(
         self, entry: Entry, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        if entry.etag and "HTTP_IF_NONE_MATCH" in environ:
-            wanted = parse_etags(environ["HTTP_IF_NONE_MATCH"])
-            tag, _weak = _unquote(entry.etag)
-            if wanted.star_tag or wanted.contains_weak(tag):
-                headers = [
-                    (k, v)
-                    for k, v in entry.headers
-                    if k.lower() not in ("content-type", "content-length", "content-disposition")
-                ]
-                start_response("304 Not Modified", headers)
-                return [b""]
+        if entry.etag and "HTTP_IF_NONE_MATCH" in environ and _matches(entry.etag, environ):
+            headers = [(k, v) for k, v in entry.headers if k.lower() not in CONTENT_HEADERS]
+            start_response("304 Not Modified", headers)
+            return [b""]
         body, headers = entry.body, list(entry.headers)
         if entry.compressible:
             encoding = _chosen_encoding(environ)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from webapp.db import data_version
 
@@ -46,8 +48,10 @@ class MemoStore:
 
 
 def init_app(app: Flask) -> None:
-    """Give ``app`` its :class:`MemoStore` (``app.extensions['memo']``)."""
+    """Give ``app`` its :class:`MemoStore` (``app.extensions['memo']``) and templates the
+    :func:`cached_fragment` call block."""
     app.extensions["memo"] = MemoStore()
+    app.jinja_env.globals.update(cached_fragment=cached_fragment, page_key=page_key)
 
 
 def memoize(
@@ -113,3 +117,46 @@ def keep(namespace: str, key: Hashable, value: Any, size: int, app: Flask | None
 def current_version() -> int:
     """The data version the current request is served from (see :func:`webapp.db.data_version`)."""
     return data_version(current_app)
+
+
+#: Rendered fragments kept per namespace (each a few KB of HTML at most).
+FRAGMENT_MEMO_SIZE = 4096
+
+
+def cached_fragment(name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
+    """A template fragment rendered once per data version, locale and ``key``, then kept:
+    the call block of a template, ``{% call cached_fragment("site-header", request.endpoint)
+    %}…{% endcall %}``.
+
+    Args:
+        name: the fragment's name (its memo namespace is ``"fragment:" + name``).
+        key: everything besides the data version and the locale (both added here) that
+            the fragment's HTML depends on: the page's URL parts, today's date, an id.
+        caller: the block's body (Jinja passes it), called only when nothing is kept.
+
+    Returns:
+        The fragment's HTML, safe (it is the template's own output).
+    """
+    return memoize(
+        "fragment:" + name,
+        (str(get_locale()), *key),
+        lambda: Markup(caller()),
+        FRAGMENT_MEMO_SIZE,
+    )
+
+
+def page_key(query: Mapping[str, Any] | None = None) -> tuple[Hashable, ...]:
+    """The current page as a :func:`cached_fragment` key for the site's chrome (header,
+    language switcher, alternates): the scheme, the ``Host`` header as sent and the root
+    path (absolute links are built from them), the endpoint, its URL arguments, and
+    ``query`` (the view's canonical query arguments, a mapping of str to str) or else the
+    request's raw query string."""
+    environ = request.environ  # raw: an untrusted Host is refused later, not here
+    return (
+        request.scheme,
+        environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+        request.root_path,
+        request.endpoint,
+        tuple(sorted((request.view_args or {}).items())),
+        tuple(query.items()) if query is not None else request.query_string,
+    )

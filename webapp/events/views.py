@@ -193,8 +193,14 @@ def browse() -> ResponseReturnValue:
 
 @bp.get("/<slug>/")
 def detail(slug: str) -> ResponseReturnValue:
-    """One event's page; 404 for an unknown slug."""
-    event = get_session().exec(select(Event).where(Event.slug == slug)).first()
+    """One event's page; 404 for an unknown slug. The event's row is looked up once per
+    data version and slug, then kept (its columns only: the page reads no relationship)."""
+    session = get_session()
+    event = memoize(
+        "events_by_slug",
+        slug,
+        lambda: session.exec(select(Event).where(Event.slug == slug)).first(),
+    )
     if event is None:
         abort(404)
     return render_template("events/detail.html", event=event, today=today())

@@ -67,6 +67,7 @@ def about() -> ResponseReturnValue:
     and factsheet downloads (:func:`webapp.brochures.media.documents_for_media`)."""
     return render_template(
         "pages/about.html",
+        today=today(),
         slices=memoize("pie_slices", current_locale(), pie_slices),
         links=ASSOCIATION_SITE,
         media=memoize(
