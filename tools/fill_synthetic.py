@@ -186,7 +186,7 @@ def synthetic_programmes(
                     f"It describes <em>{d}</em> in {e} and what {f} asks of "
                     f"archives.</p>"
                 )
-                presenters = []
+                presenters: list[PresenterRecord] = []
                 for _ in range(rng.randint(1, PRESENTERS_PER_TALK)):
                     if rng.random() < FREQUENT_SHARE:
                         person = rng.randrange(FREQUENT_PEOPLE)

@@ -22,12 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Date, Integer, String, and_, bindparam, func, or_, tuple_
 from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from webapp.events.codes import (
     ANNUAL_CONFERENCE,
@@ -101,9 +101,11 @@ def _not_over(today: date) -> ColumnElement[bool]:
 
 #: A result row of the ordering statements: (id, year, sort day, slug).
 Row = tuple[int, int, date, str]
+#: An ordering statement (its rows are :data:`Row`; ``id`` is never NULL once stored).
+RowSelect = Select[int | None, int, date, str]
 
 
-def _upcoming_ids(flt: EventFilter, today: date, reverse: bool = False) -> SelectOfScalar[Any]:
+def _upcoming_ids(flt: EventFilter, today: date, reverse: bool = False) -> RowSelect:
     """SQL: (id, year, sort day, slug) of the events of ``flt`` still to come or under way,
     soonest first (``reverse``: latest first).
 
@@ -113,7 +115,7 @@ def _upcoming_ids(flt: EventFilter, today: date, reverse: bool = False) -> Selec
     backwards), the timing rule answered from the index (``end_date``, ``year``).
     """
     columns = (col(Event.year), col(Event.upcoming_key), col(Event.slug))
-    order = [c.desc() for c in columns] if reverse else list(columns)
+    order: list[Any] = [c.desc() for c in columns] if reverse else list(columns)
     return (
         select(col(Event.id), *columns)
         .where(*_conditions(flt), col(Event.year) >= today.year - 1, _not_over(today))
@@ -121,7 +123,7 @@ def _upcoming_ids(flt: EventFilter, today: date, reverse: bool = False) -> Selec
     )
 
 
-def _past_ids(flt: EventFilter, today: date, reverse: bool = False) -> SelectOfScalar[Any]:
+def _past_ids(flt: EventFilter, today: date, reverse: bool = False) -> RowSelect:
     """SQL: (id, year, sort day, slug) of the past events of ``flt``, most recent first
     (``reverse``: oldest first). A past event ended before today, so its year is at most
     this year: a range of an ``ix_event_past_*`` index, in its order (or backwards)."""
@@ -135,7 +137,7 @@ def _past_ids(flt: EventFilter, today: date, reverse: bool = False) -> SelectOfS
     )
 
 
-def _segment_ids(flt: EventFilter, today: date, section: str) -> SelectOfScalar[Any]:
+def _segment_ids(flt: EventFilter, today: date, section: str) -> RowSelect:
     """SQL: (id, year, sort day, slug) of the events of ``flt`` in one section (``"u"``,
     ``"p"``) and one year (bound parameter ``segment_year``), in the browser's order: one
     year of an index (``kind=? AND region=? AND year=?``), the unit in which
@@ -143,7 +145,7 @@ def _segment_ids(flt: EventFilter, today: date, section: str) -> SelectOfScalar[
     year = col(Event.year) == bindparam("segment_year", type_=Integer)
     if section == "u":
         columns = (col(Event.year), col(Event.upcoming_key), col(Event.slug))
-        order = list(columns)
+        order: list[Any] = list(columns)
         timing = _not_over(today)
     else:
         columns = (col(Event.year), col(Event.past_key), col(Event.slug))
@@ -180,7 +182,7 @@ def _going_up(section: str, direction: str) -> bool:
     return (section == "u") == (direction == "after")
 
 
-def _seek(flt: EventFilter, today: date, section: str, direction: str) -> SelectOfScalar[Any]:
+def _seek(flt: EventFilter, today: date, section: str, direction: str) -> RowSelect:
     """SQL: the rows of a section (``"u"`` or ``"p"``) of ``flt`` after or before
     (``direction``) the cursor row, nearest first: the browser's order after it, backwards
     before it. The cursor's side of the range is the row value of :func:`_beyond`; the
@@ -192,7 +194,7 @@ def _seek(flt: EventFilter, today: date, section: str, direction: str) -> Select
     far = col(Event.year) <= limit if up else col(Event.year) >= limit
     if section == "u":
         columns = (col(Event.year), col(Event.upcoming_key), col(Event.slug))
-        order = [c.desc() for c in columns] if reverse else list(columns)
+        order: list[Any] = [c.desc() for c in columns] if reverse else list(columns)
         beyond = _beyond(col(Event.upcoming_key), up, later_slugs=up)
         timing = _not_over(today)
     else:
@@ -240,19 +242,19 @@ class _Statements:
     ``recent_upcoming_count``: how many events of last year and this year are still to
     come or under way."""
 
-    upcoming: SelectOfScalar[Any]
-    past: SelectOfScalar[Any]
-    upcoming_reversed: SelectOfScalar[Any]
-    upcoming_year: SelectOfScalar[Any]
-    past_year: SelectOfScalar[Any]
-    upcoming_after: SelectOfScalar[Any]
-    upcoming_before: SelectOfScalar[Any]
-    past_after: SelectOfScalar[Any]
-    past_before: SelectOfScalar[Any]
+    upcoming: RowSelect
+    past: RowSelect
+    upcoming_reversed: RowSelect
+    upcoming_year: RowSelect
+    past_year: RowSelect
+    upcoming_after: RowSelect
+    upcoming_before: RowSelect
+    past_after: RowSelect
+    past_before: RowSelect
     recent_upcoming_count: SelectOfScalar[int]
 
 
-def _seek_statements(flt: EventFilter, today: date) -> dict[str, SelectOfScalar[Any]]:
+def _seek_statements(flt: EventFilter, today: date) -> dict[str, RowSelect]:
     """The four cursor seeks of ``flt`` (without a limit): ``upcoming_after``,
     ``upcoming_before``, ``past_after``, ``past_before`` (see :class:`_Statements`)."""
     return {
@@ -288,7 +290,7 @@ def _statements(flt: EventFilter, today: date) -> _Statements:
 
 def _rows(
     session: Session,
-    statement: SelectOfScalar[Any],
+    statement: RowSelect,
     limit: int,
     offset: int = 0,
     cursor: PageCursor | None = None,
@@ -310,7 +312,8 @@ def _rows(
             "cursor_slug": key.slug,
             "year_limit": year_limit,
         }
-    return [tuple(row) for row in session.exec(statement, params=params).all()]  # type: ignore[misc]
+    found = session.exec(statement, params=params).all()
+    return [(cast(int, id_), year_, day, slug) for id_, year_, day, slug in found]
 
 
 def _row_key(section: str, row: Row) -> RowKey:
@@ -326,7 +329,7 @@ def cursor_tag(version: int, today: date) -> str:
     return hashlib.sha256(f"{version}|{today.isoformat()}".encode()).hexdigest()[:8]
 
 
-def result_statements(flt: EventFilter, today: date) -> dict[str, SelectOfScalar[Any]]:
+def result_statements(flt: EventFilter, today: date) -> dict[str, RowSelect]:
     """The SQL statements the browser runs for ``flt`` (for ``EXPLAIN`` in
     ``tools/benchmark.py``): ``upcoming`` and ``past`` (a section from its start),
     ``upcoming, one year`` and ``past, one year`` (counting to a page, bound parameter
@@ -422,7 +425,7 @@ def _seek_page(
     if year_limit is None:
         return []
 
-    def seek(statement: SelectOfScalar[Any]) -> list[Row]:
+    def seek(statement: RowSelect) -> list[Row]:
         return _rows(session, statement, per_page, 0, cursor, year_limit)
 
     found: list[tuple[str, Row]]
