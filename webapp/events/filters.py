@@ -90,10 +90,10 @@ class PageCursor:
     """A keyset cursor: page ``page`` of the filter starts right after the event ``key``
     (``direction`` ``"after"``) or ends right before it (``"before"``).
 
-    ``tag`` (8 hex digits, :func:`webapp.events.queries.cursor_tag`) names the data version
-    and the day the cursor was made for: the results honour a cursor only when its tag is
-    the current one, and otherwise count rows up to the page as without a cursor, so an
-    old link still shows exactly page ``page``.
+    ``tag`` (8 hex digits, :func:`webapp.events.queries.cursor_tag`) names the day and the
+    store's event counts the cursor was made for: the results honour a cursor only when
+    its tag is the current one, and otherwise count rows up to the page as without a
+    cursor, so a link made before a load or on another day still shows page ``page``.
 
     In URLs (``after=`` or ``before=``): ``<u|p><year>.<YYYY-MM-DD|undated>.<slug>.<tag>``,
     readable by a person, e.g. ``after=p2001.2001-05-03.synthetic-012345.3fa9c2d1``.

@@ -322,11 +322,20 @@ def _row_key(section: str, row: Row) -> RowKey:
     return RowKey(section, year, day if known else None, slug)
 
 
-def cursor_tag(version: int, today: date) -> str:
-    """The tag of the cursors made at data ``version`` on ``today`` (8 hex digits of a
-    SHA-256): a cursor is honoured only while both are the same, since a load or a new day
-    can move events between pages (see :class:`webapp.events.filters.PageCursor`)."""
-    return hashlib.sha256(f"{version}|{today.isoformat()}".encode()).hexdigest()[:8]
+def cursor_tag(rows: Iterable[tuple[int, str, str, int]], today: date) -> str:
+    """The tag of the cursors made on ``today`` from a store whose counts table is ``rows``
+    (:func:`webapp.events.counts.count_rows`): 8 hex digits of a SHA-256 of both. A cursor
+    is honoured only while its tag is the current one: a new day moves events from
+    upcoming to past, and a load that adds, removes or moves events between years, types
+    or regions changes the counts, and either can move events between pages. The tag
+    depends on the data, not on when it was loaded, so that two stores holding the same
+    events (SQLite and PostgreSQL) make the same links. A load that only changes days
+    within a year keeps the tag: such a cursor still leads to the events next to its own
+    event in the new order (see :class:`webapp.events.filters.PageCursor`)."""
+    digest = hashlib.sha256(today.isoformat().encode())
+    for row in sorted(rows):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()[:8]
 
 
 def result_statements(flt: EventFilter, today: date) -> dict[str, RowSelect]:
@@ -350,7 +359,7 @@ def result_statements(flt: EventFilter, today: date) -> dict[str, RowSelect]:
 Segment = tuple[str, int | None, int]
 
 
-def _segments(
+def list_segments(
     session: Session, flt: EventFilter, today: date, rows: Iterable[tuple[int, str, str, int]]
 ) -> list[Segment]:
     """The list of ``flt`` on ``today`` as :data:`Segment` runs, in the browser's order:
@@ -364,6 +373,8 @@ def _segments(
     than the year after its own), so only last year and this year are split between the
     sections, by one count over their range of an ``ix_event_upcoming_*`` index
     (``recent_upcoming_count``), made only when the filter has events in those years.
+    The result depends only on the data, ``flt`` (page aside) and ``today``: the view
+    keeps it per data version (:func:`webapp.memo.memoize`).
     """
     years: dict[int, int] = {}
     for y, k, r, n in rows:
@@ -452,17 +463,19 @@ def search_events(
     total: int,
     rows: Iterable[tuple[int, str, str, int]],
     tag: str | None = None,
+    segments: list[Segment] | None = None,
 ) -> EventPage:
     """The page ``flt.page`` of the ``total`` events matching ``flt`` (the caller has the
     total from the counts table's ``rows``, :func:`facet_counts`), ordered as described
     above.
 
+    ``segments`` is :func:`list_segments` of ``flt`` (computed here when not given).
     With a cursor (``flt.cursor``) whose tag is ``tag`` (:func:`cursor_tag` of the current
     data version and day), the page is read by seeking to the cursor's row in the index:
     however deep the page, only its own rows are read (keyset paging). Otherwise (no
     cursor, or one of another data version or day, or one that leads nowhere) the page is
     counted from the start: the events still to come come first, the past ones follow,
-    and the counts table's numbers per year (:func:`_segments`) lead to the year where the
+    and the counts table's numbers per year (:func:`list_segments`) lead to the year where the
     page starts, read with an OFFSET inside that year only (:func:`_by_count`), so that
     no page walks more than one year of the index. Either way a page holds the same
     events. Only the page's ids are read from the index
@@ -475,7 +488,8 @@ def search_events(
     if flt.cursor is not None and tag is not None and flt.cursor.tag == tag:
         found = _seek_page(session, flt, today, flt.cursor, per_page)
     if not found:
-        segments = _segments(session, flt.with_page(1), today, rows)
+        if segments is None:
+            segments = list_segments(session, flt.with_page(1), today, rows)
         offset = (flt.page - 1) * per_page
         found = _by_count(session, statements, segments, offset, per_page)
     keys = [_row_key(section, row) for section, row in found]

@@ -35,11 +35,12 @@ from webapp.events.queries import (
     cursor_tag,
     events_by_id,
     facet_counts,
+    list_segments,
     search_events,
 )
 from webapp.htmx import add_vary, push_url, render_fragment, trigger_id, wants_fragment
 from webapp.i18n import collation_key, current_locale
-from webapp.memo import current_version, memoize
+from webapp.memo import memoize
 
 bp = Blueprint("events", __name__, url_prefix="/<locale:lang_code>/events")
 
@@ -159,8 +160,13 @@ def browse() -> ResponseReturnValue:
     per_page = current_app.config["EVENTS_PER_PAGE"]
     if flt.page > max(1, -(-total // per_page)):
         abort(404)
-    tag = cursor_tag(current_version(), today())
-    results = search_events(session, flt, today(), per_page, total, rows, tag)
+    tag = memoize("cursor_tag", today(), lambda: cursor_tag(rows, today()))
+    segments = memoize(
+        "event_segments",
+        (flt.with_page(1), today()),
+        lambda: list_segments(session, flt.with_page(1), today(), rows),
+    )
+    results = search_events(session, flt, today(), per_page, total, rows, tag, segments)
     cards = event_cards(results.ids, today(), lambda ids: events_by_id(session, ids))
     context = {
         "cards": cards,
