@@ -14,6 +14,7 @@ import html as html_lib
 import re
 import unicodedata
 from collections import Counter
+from urllib.parse import urlencode
 
 import pytest
 from sqlmodel import Session, select
@@ -273,3 +274,101 @@ def test_history_restore_and_other_targets_get_the_full_page(programmes_client):
     ):
         html = programmes_client.get("/en/programmes/?q=dataverse", headers=headers).get_data(as_text=True)
         assert html.startswith("<!doctype html>"), headers
+
+
+# --- What the search keeps per data version (webapp/programmes/views.py) --------------
+
+FRAGMENT = {"HX-Request": "true", "HX-Target": "talk-results", "HX-Trigger": "search-q"}
+
+
+def _card_titles(html: str) -> list[str]:
+    return re.findall(r'<h3 class="talk-title"><a href="[^"]+" lang="en">([^<]*)</a>', html)
+
+
+def test_kept_cards_counts_and_pages_follow_a_reload_of_changed_data(programmes_app, reference_programmes, tmp_path):
+    import json
+    import shutil
+
+    from webapp.programmes.loader import PROGRAMMES_DIR, load_bundled_data
+
+    client = programmes_app.test_client()
+    talk = reference_programmes[2024]["sessions"][3]["presentations"][1]
+    old_title = html_lib.unescape(talk["title"])
+    presenter = talk["presenters"][0]["name"]
+    page = "/en/programmes/?" + urlencode({"q": presenter, "year": "2024"})
+    for _ in range(2):  # the second answer comes from what the first kept
+        before = client.get(page).get_data(as_text=True)
+        before_fragment = client.get(page, headers=FRAGMENT).get_data(as_text=True)
+        missing = client.get("/en/programmes/?q=zzqqcorrected").get_data(as_text=True)
+    assert old_title in _card_titles(before) and old_title in _card_titles(before_fragment)
+    assert count_of(missing) == 0
+    folder = tmp_path / "programmes"
+    shutil.copytree(PROGRAMMES_DIR, folder)
+    data = json.loads((folder / "2024.json").read_text(encoding="utf-8"))
+    data["sessions"][3]["presentations"][1]["title"] = "A zzqqcorrected title"
+    (folder / "2024.json").write_text(json.dumps(data), encoding="utf-8")
+    with Session(get_engine(programmes_app)) as session:
+        load_bundled_data(session, programmes_dir=folder)
+    after = client.get(page).get_data(as_text=True)
+    after_fragment = client.get(page, headers=FRAGMENT).get_data(as_text=True)
+    found = client.get("/en/programmes/?q=zzqqcorrected").get_data(as_text=True)
+    for html in (after, after_fragment):
+        assert "A zzqqcorrected title" in _card_titles(html) and old_title not in _card_titles(html)
+    assert count_of(found) == 1 and _card_titles(found) == ["A zzqqcorrected title"]
+    # The year facet counts the changed talk too.
+    assert re.search(r'<option value="2024"[^>]*>2024 \(1\)</option>', found)
+
+
+
+def test_kept_cards_follow_a_name_changed_by_another_programme(programmes_app, reference_programmes, tmp_path):
+    # A person with one talk in 2024 and one in 2025, spelled alike: their name is shown
+    # as the newest programme spells it on a tie. Changing only the 2025 file changes the
+    # name on the card of the 2024 talk, whose rows (and ids) the load leaves as they were.
+    import json
+    import shutil
+
+    from webapp.programmes.loader import PROGRAMMES_DIR, load_bundled_data
+
+    names = Counter()
+    for year, source in reference_programmes.items():
+        for session in source["sessions"]:
+            for presentation in session.get("presentations") or []:
+                for presenter in presentation.get("presenters") or []:
+                    names[(year, presenter.get("name"))] += 1
+    per_name = Counter(name for (_, name) in names)
+    name = next(
+        n for (year, n), count in sorted(names.items())
+        if year == 2024 and count == 1 and names[(2025, n)] == 1 and per_name[n] == 2 and n != n.upper()
+    )
+    client = programmes_app.test_client()
+    page = "/fr/programmes/?" + urlencode({"q": name, "year": "2024"})
+    for _ in range(2):
+        before = client.get(page).get_data(as_text=True)
+    assert f">{name}</a>" in before
+    folder = tmp_path / "programmes"
+    shutil.copytree(PROGRAMMES_DIR, folder)
+    data = json.loads((folder / "2025.json").read_text(encoding="utf-8"))
+    for session in data["sessions"]:
+        for presentation in session.get("presentations") or []:
+            for presenter in presentation.get("presenters") or []:
+                if presenter.get("name") == name:
+                    presenter["name"] = name.upper()
+    (folder / "2025.json").write_text(json.dumps(data), encoding="utf-8")
+    with Session(get_engine(programmes_app)) as session:
+        load_bundled_data(session, programmes_dir=folder)
+    after = client.get(page).get_data(as_text=True)
+    assert f">{name.upper()}</a>" in after and f">{name}</a>" not in after
+
+
+def test_kept_cards_and_facets_are_in_the_language_of_each_page(programmes_client):
+    labels = {"fr": ("Table ronde", "Podiumsdiskussion"), "de": ("Podiumsdiskussion", "Table ronde")}
+    for _ in range(2):
+        for locale, (own, other) in labels.items():
+            for headers in ({}, FRAGMENT):
+                html = programmes_client.get(f"/{locale}/programmes/?q=data&type=panel", headers=headers).get_data(as_text=True)
+                cards = re.findall(r'<li class="talk">(.*?)</li>\s*(?=<li class="talk">|</ol>)', html, re.S)
+                assert len(cards) == 20
+                assert all(f"· {own}</p>" in card for card in cards)
+                assert other not in html
+                facet = re.search(r'<label for="filter-type-panel">([^<]*)<', html).group(1)
+                assert facet.startswith(own)

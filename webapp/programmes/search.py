@@ -28,10 +28,10 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from markupsafe import Markup, escape
-from sqlalchemy import DDL, event, func, select, text
+from sqlalchemy import DDL, event, select, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, SQLModel, col
 
@@ -49,10 +49,24 @@ SNIPPET_WORDS = 24
 _WORD = re.compile(r"[^\W_]+")
 
 _FTS_COLUMNS = "title_text, abstract_text, presenters_text, institutions_text"
-_SQLITE_DDL = [
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS presentation_fts USING fts5({_FTS_COLUMNS}, "
+#: The FTS5 table. ``prefix='1 2 3 4'``: prefix queries of up to four characters (the
+#: first keystrokes of a search as the visitor types) read a prefix index instead of
+#: scanning every term that begins with them.
+_FTS_TABLE = (
+    f"CREATE VIRTUAL TABLE presentation_fts USING fts5({_FTS_COLUMNS}, "
     "content='presentation', content_rowid='id', "
-    "tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')",
+    "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3 4')"
+)
+#: What the ranking, the counts and the filters read of a matching talk, so that on SQLite
+#: they need not read the wide ``presentation`` rows (abstracts); the load's ``ANALYZE``
+#: lets the planner see it. (On PostgreSQL the GIN index leads and rows are read anyway.)
+_RANK_KEYS_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_presentation_rank_keys "
+    "ON presentation (id, year, session_type, session_number, number)"
+)
+_SQLITE_DDL = [
+    _FTS_TABLE.replace("CREATE VIRTUAL TABLE", "CREATE VIRTUAL TABLE IF NOT EXISTS"),
+    _RANK_KEYS_INDEX,
 ]
 #: Punctuation separates words, as in FTS5's unicode61 tokenizer (PostgreSQL's parser
 #: would otherwise read "data/metadata" as one file path and a URL as one token).
@@ -87,25 +101,38 @@ for _statement in _PG_DDL:
 
 
 def create_index(connection: Connection) -> None:
-    """Create the engine's full-text index where it is missing (for a store whose tables
-    were created before it existed)."""
+    """Create the engine's full-text index and the ranking's covering index where they
+    are missing (for a store whose tables were created before they existed); on SQLite an
+    FTS5 table defined with other options is dropped and created again (empty: call
+    :func:`refresh_index`)."""
     statements = _SQLITE_DDL if connection.dialect.name == "sqlite" else _PG_DDL
     if connection.dialect.name not in ("sqlite", "postgresql"):
         return
+    if connection.dialect.name == "sqlite":
+        # A table made with other options (an older prefix index) is made again; the
+        # caller rebuilds its content (refresh_index).
+        found = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'presentation_fts'"
+        ).scalar()
+        if found is not None and found != _FTS_TABLE:
+            connection.exec_driver_sql("DROP TABLE presentation_fts")
     for statement in statements:
         connection.exec_driver_sql(statement)
 
 
 def refresh_index(session: Session) -> None:
     """Bring the full-text index in step with ``presentation`` (the load calls it after a
-    change). SQLite: rebuild the FTS5 table; PostgreSQL: nothing to do (the column is
-    generated)."""
+    change). SQLite: rebuild the FTS5 table and the planner's statistics of
+    ``presentation``; PostgreSQL: nothing to do (the column is generated)."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         create_index(connection)
         connection.exec_driver_sql(
             "INSERT INTO presentation_fts(presentation_fts) VALUES('rebuild')"
         )
+        # Statistics, so that the planner reads the matches' keys from the covering index
+        # ix_presentation_rank_keys rather than from the wide rows.
+        connection.exec_driver_sql("ANALYZE presentation")
 
 
 @dataclass(frozen=True)
@@ -222,22 +249,9 @@ class TalkFacets:
     session_type: dict[str, int]
 
 
-def _conditions(connection: Connection, query: TalkQuery) -> list[Any]:
+def _conditions(query: TalkQuery) -> list[Any]:
+    """The year and type filters of ``query`` as SQLAlchemy conditions."""
     conditions: list[Any] = []
-    if query.terms:
-        if connection.dialect.name == "postgresql":
-            conditions.append(
-                text("presentation.search_vector @@ to_tsquery('iassist_search', :tsq)").bindparams(
-                    tsq=tsquery_expression(query.terms)
-                )
-            )
-        else:
-            conditions.append(
-                text(
-                    "presentation.id IN (SELECT rowid FROM presentation_fts "
-                    "WHERE presentation_fts MATCH :match)"
-                ).bindparams(match=fts5_expression(query.terms))
-            )
     if query.year_from is not None:
         conditions.append(col(Presentation.year).between(query.year_from, query.year_to))
     if query.session_type is not None:
@@ -262,39 +276,110 @@ def excerpt(text_value: str | None, words: int = SNIPPET_WORDS) -> Markup | None
     return Markup(escape(short))
 
 
-def _matches(session: Session, query: TalkQuery) -> list[tuple[int, int, str | None]]:
-    """(id, year, session type) of every talk matching the terms of ``query`` (filters
-    not applied), ranked best first (ties: newest year, programme order). One full-text
-    query per request and text: the page, its count and the facets are cut from it
-    (memoized in ``session.info``)."""
-    memo = session.info.setdefault("talk_matches", {})
-    if query.terms in memo:
-        return memo[query.terms]
-    connection = session.connection()
-    order = "p.year DESC, p.session_number, p.number"
-    if connection.dialect.name == "postgresql":
-        sql = (
-            "SELECT p.id, p.year, p.session_type FROM presentation p, "
-            "to_tsquery('iassist_search', :tsq) q WHERE p.search_vector @@ q "
-            f"ORDER BY ts_rank(p.search_vector, q) DESC, {order}"
+@dataclass(frozen=True)
+class TalkCounts:
+    """How many talks match a query's terms, by year and session type, with no filter
+    applied: the whole of what a result count and the facets need.
+
+    Attributes:
+        cells: {(year, session type code or None): count}, only combinations that occur.
+        years: every year with a programme, newest first (a facet lists them all, 0
+            included).
+    """
+
+    cells: dict[tuple[int, str | None], int]
+    years: tuple[int, ...]
+
+    def total(self, query: TalkQuery) -> int:
+        """The number of talks matching the terms and the filters of ``query``."""
+        return sum(n for (year, kind), n in self.cells.items() if _keep(query, year, kind))
+
+    def facets(self, query: TalkQuery) -> TalkFacets:
+        """Year and session-type counts for ``query``, each facet with its own filter
+        cleared (so options never vanish; a zero is shown disabled)."""
+        no_year, no_type = query.without("year"), query.without("type")
+        by_year: Counter[int] = Counter()
+        by_type: Counter[str | None] = Counter()
+        for (year, kind), n in self.cells.items():
+            if _keep(no_year, year, kind):
+                by_year[year] += n
+            if _keep(no_type, year, kind):
+                by_type[kind] += n
+        return TalkFacets(
+            year={y: by_year.get(y, 0) for y in self.years},
+            session_type={code: by_type.get(code, 0) for code in SESSION_TYPES},
         )
-        params = {"tsq": tsquery_expression(query.terms)}
-    else:
-        sql = (
-            "SELECT p.id, p.year, p.session_type FROM presentation_fts JOIN presentation p "
-            "ON p.id = presentation_fts.rowid WHERE presentation_fts MATCH :match "
-            f"ORDER BY bm25(presentation_fts, {BM25_WEIGHTS}), {order}"
-        )
-        params = {"match": fts5_expression(query.terms)}
-    rows = [(row[0], row[1], row[2]) for row in session.execute(text(sql), params)]
-    memo[query.terms] = rows
-    return rows
 
 
 def _keep(query: TalkQuery, year: int, session_type: str | None) -> bool:
     if query.year_from is not None and not (query.year_from <= year <= (query.year_to or year)):
         return False
     return query.session_type is None or session_type == query.session_type
+
+
+def _match_sql(connection: Connection, terms: tuple[Term, ...]) -> tuple[str, dict[str, Any]]:
+    """The condition on ``presentation p`` that its row matches ``terms`` (non-empty), and
+    its parameters."""
+    if connection.dialect.name == "postgresql":
+        condition = "p.search_vector @@ to_tsquery('iassist_search', :tsq)"
+        return condition, {"tsq": tsquery_expression(terms)}
+    condition = "p.id IN (SELECT rowid FROM presentation_fts WHERE presentation_fts MATCH :match)"
+    return condition, {"match": fts5_expression(terms)}
+
+
+def count_matches(session: Session, terms: tuple[Term, ...]) -> TalkCounts:
+    """The :class:`TalkCounts` of ``terms`` (empty: every talk): one grouped query over
+    the matching rows, no ranking (on SQLite the match reads the FTS5 index, then the
+    covering index ``ix_presentation_rank_keys``)."""
+    connection = session.connection()
+    where, params = "", cast(dict[str, Any], {})
+    if terms:
+        condition, params = _match_sql(connection, terms)
+        where = f"WHERE {condition} "
+    sql = (
+        f"SELECT p.year, p.session_type, count(*) FROM presentation p {where}"
+        "GROUP BY p.year, p.session_type"
+    )
+    cells = {(row[0], row[1]): row[2] for row in session.execute(text(sql), params)}
+    years = tuple(session.scalars(select(col(Programme.year)).order_by(col(Programme.year).desc())))
+    return TalkCounts(cells, years)
+
+
+def _filter_sql(query: TalkQuery) -> tuple[str, dict[str, Any]]:
+    """`` AND …`` conditions on ``presentation p`` for the year and type filters."""
+    sql, params = "", cast(dict[str, Any], {})
+    if query.year_from is not None:
+        sql += " AND p.year BETWEEN :year_from AND :year_to"
+        params.update(year_from=query.year_from, year_to=query.year_to)
+    if query.session_type is not None:
+        sql += " AND p.session_type = :session_type"
+        params["session_type"] = query.session_type
+    return sql, params
+
+
+def _ranked_page(session: Session, query: TalkQuery, limit: int, offset: int) -> list[int]:
+    """The ids of one page of talks matching ``query`` (terms and filters), ranked by the
+    engine (BM25 / ts_rank), ties by newest year then programme order: the filters are
+    applied before the ranking, and only the page's rows leave the engine."""
+    filters, params = _filter_sql(query)
+    params.update(limit=limit, offset=offset)
+    order = "p.year DESC, p.session_number, p.number"
+    if session.connection().dialect.name == "postgresql":
+        sql = (
+            "SELECT p.id FROM presentation p, to_tsquery('iassist_search', :tsq) q "
+            f"WHERE p.search_vector @@ q{filters} "
+            f"ORDER BY ts_rank(p.search_vector, q) DESC, {order} LIMIT :limit OFFSET :offset"
+        )
+        params["tsq"] = tsquery_expression(query.terms)
+    else:
+        sql = (
+            "SELECT p.id FROM presentation_fts JOIN presentation p "
+            "ON p.id = presentation_fts.rowid WHERE presentation_fts MATCH :match"
+            f"{filters} ORDER BY bm25(presentation_fts, {BM25_WEIGHTS}), {order} "
+            "LIMIT :limit OFFSET :offset"
+        )
+        params["match"] = fts5_expression(query.terms)
+    return [row[0] for row in session.execute(text(sql), params)]
 
 
 def _snippets(session: Session, query: TalkQuery, ids: list[int]) -> dict[int, str | None]:
@@ -323,19 +408,33 @@ def _snippets(session: Session, query: TalkQuery, ids: list[int]) -> dict[int, s
     return {row[0]: row[1] for row in session.execute(text(sql), params)}
 
 
-def search_talks(session: Session, query: TalkQuery, page: int, per_page: int) -> TalkResults:
+def search_talks(
+    session: Session,
+    query: TalkQuery,
+    page: int,
+    per_page: int,
+    counts: TalkCounts | None = None,
+) -> TalkResults:
     """The page ``page`` (from 1) of talks matching ``query``: ranked by relevance when
     there are terms (the engine's BM25 / ts_rank, newest year first on ties), else in
-    programme order, newest year first. A page beyond the last has no hits."""
+    programme order, newest year first. A page beyond the last has no hits.
+
+    ``counts`` is :func:`count_matches` of ``query.terms`` when the caller has it (it
+    gives the total); else it is computed. Snippets are computed for the page's talks
+    only."""
+    if counts is None:
+        counts = count_matches(session, query.terms)
+    total = counts.total(query)
+    pages = max(1, -(-total // per_page))
     offset = (page - 1) * per_page
+    if offset >= total:
+        return TalkResults([], total, page, pages, per_page)
     if query.terms:
-        kept = [pid for pid, year, kind in _matches(session, query) if _keep(query, year, kind)]
-        ids = kept[offset : offset + per_page]
+        ids = _ranked_page(session, query, per_page, offset)
         snippets = _snippets(session, query, ids)
         hits = [TalkHit(pid, marked_snippet(snippets.get(pid))) for pid in ids]
-        return TalkResults(hits, len(kept), page, max(1, -(-len(kept) // per_page)), per_page)
-    conditions = _conditions(session.connection(), query)
-    total = session.scalar(select(func.count()).select_from(Presentation).where(*conditions)) or 0
+        return TalkResults(hits, total, page, pages, per_page)
+    conditions = _conditions(query)
     plain = session.execute(
         select(col(Presentation.id), col(Presentation.abstract_text))
         .where(*conditions)
@@ -348,39 +447,14 @@ def search_talks(session: Session, query: TalkQuery, page: int, per_page: int) -
         .offset(offset)
     ).all()
     hits = [TalkHit(pid, excerpt(abstract)) for pid, abstract in plain]
-    pages = max(1, -(-total // per_page))
     return TalkResults(hits, total, page, pages, per_page)
 
 
-def facet_counts(session: Session, query: TalkQuery) -> TalkFacets:
+def facet_counts(
+    session: Session, query: TalkQuery, counts: TalkCounts | None = None
+) -> TalkFacets:
     """Year and session-type counts for ``query``, each facet with its own filter
-    cleared (so options never vanish; a zero is shown disabled)."""
-    connection = session.connection()
-    years = session.scalars(select(col(Programme.year)).order_by(col(Programme.year).desc())).all()
-    if query.terms:
-        matches = _matches(session, query)
-        no_year, no_type = query.without("year"), query.without("type")
-        year_counts = Counter(y for _, y, k in matches if _keep(no_year, y, k))
-        type_counts = Counter(k for _, y, k in matches if _keep(no_type, y, k))
-        return TalkFacets(
-            year={y: year_counts.get(y, 0) for y in years},
-            session_type={code: type_counts.get(code, 0) for code in SESSION_TYPES},
-        )
-    by_year = dict(
-        session.execute(
-            select(col(Presentation.year), func.count())
-            .where(*_conditions(connection, query.without("year")))
-            .group_by(col(Presentation.year))
-        ).all()
-    )
-    by_type = dict(
-        session.execute(
-            select(col(Presentation.session_type), func.count())
-            .where(*_conditions(connection, query.without("type")))
-            .group_by(col(Presentation.session_type))
-        ).all()
-    )
-    return TalkFacets(
-        year={y: by_year.get(y, 0) for y in years},
-        session_type={code: by_type.get(code, 0) for code in SESSION_TYPES},
-    )
+    cleared (see :meth:`TalkCounts.facets`); ``counts`` as in :func:`search_talks`."""
+    if counts is None:
+        counts = count_matches(session, query.terms)
+    return counts.facets(query)

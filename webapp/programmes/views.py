@@ -30,6 +30,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -39,6 +40,7 @@ from webapp.events.filters import FilterError
 from webapp.events.models import Event
 from webapp.htmx import add_vary, push_url, render_fragment, trigger_id, wants_fragment
 from webapp.i18n import current_locale
+from webapp.memo import MISSING, keep, lookup, memoize
 from webapp.programmes.codes import CREDIT, CREDIT_URL, SESSION_TYPES, talks_count_label
 from webapp.programmes.filters import ProgrammeFilter
 from webapp.programmes.models import (
@@ -50,13 +52,20 @@ from webapp.programmes.models import (
     ProgrammeSession,
     SessionFile,
 )
-from webapp.programmes.search import facet_counts, search_talks
+from webapp.programmes.search import TalkFacets, TalkResults, count_matches, search_talks
 
 bp = Blueprint("programmes", __name__, url_prefix="/<locale:lang_code>/programmes")
 
 RESULTS_ID = "talk-results"
 FACETS = ("year", "type")
 PER_PAGE = 20
+#: Result cards kept in memory per process: every talk in every locale (2,598 x 5) fits.
+CARD_MEMO_SIZE = 16_000
+#: Searches whose counts (:class:`webapp.programmes.search.TalkCounts`, at most a few
+#: hundred numbers) are kept per process.
+COUNTS_MEMO_SIZE = 2048
+#: Result pages (ids and snippets, a few KB each) kept per process.
+HITS_MEMO_SIZE = 1024
 
 
 @dataclass
@@ -288,6 +297,75 @@ def person(slug: str) -> str:
     )
 
 
+def _render_cards(ids: list[int]) -> dict[int, Markup]:
+    """The result cards of the talks ``ids`` (the ``result_card`` macro of
+    ``templates/programmes/_talk.html``), rendered in the page's locale from three
+    queries; an id no longer in the store is left out."""
+    session = get_session()
+    rows = {
+        p.id: p for p in session.scalars(select(Presentation).where(col(Presentation.id).in_(ids)))
+    }
+    talks = load_talks([rows[i] for i in ids if i in rows])
+    titles = dict(
+        session.execute(
+            select(col(ProgrammeSession.id), col(ProgrammeSession.title_text)).where(
+                col(ProgrammeSession.id).in_({t.presentation.session_id for t in talks})
+            )
+        ).all()
+    )
+    module: Any = current_app.jinja_env.get_template("programmes/_talk.html").module
+    return {
+        cast(int, t.presentation.id): Markup(
+            module.result_card(t, titles[t.presentation.session_id])
+        )
+        for t in talks
+    }
+
+
+def talk_cards(ids: list[int]) -> list[Markup]:
+    """The result cards of the talks ``ids``, in order, as HTML: each rendered once per
+    data version and locale and then kept (:mod:`webapp.memo`), so a page of results
+    costs a look-up per talk; the query's snippet is not part of a card. An id no longer
+    in the store is left out."""
+    locale = current_locale()
+    cards = {i: lookup("talk_cards", (locale, i)) for i in ids}
+    missing = [i for i, card in cards.items() if card is MISSING]
+    if missing:
+        for talk_id, card in _render_cards(missing).items():
+            keep("talk_cards", (locale, talk_id), card, CARD_MEMO_SIZE)
+            cards[talk_id] = card
+    return [card for card in cards.values() if card is not MISSING]
+
+
+def talk_facet_html(
+    name: str, flt: ProgrammeFilter, facets: TalkFacets, oob: bool = False
+) -> Markup:
+    """The facet group ``name`` (``"year"`` or ``"type"``; a macro of
+    ``templates/programmes/_facets.html``) for ``flt``, as HTML, rendered once per data
+    version, locale, search (the page aside) and ``oob`` (swapped out of band), then
+    kept; ``facets`` must be the counts of ``flt``."""
+
+    def render() -> Markup:
+        module: Any = current_app.jinja_env.get_template("programmes/_facets.html").module
+        macro = module.year_facet if name == "year" else module.type_facet
+        return Markup(macro(flt, facets, oob=oob))
+
+    return memoize("talk_facet_html", (current_locale(), name, flt.with_page(1), oob), render)
+
+
+def talk_pagination_html(flt: ProgrammeFilter, results: TalkResults) -> Markup:
+    """The page links under the results (the ``pagination`` macro of
+    ``templates/programmes/_pagination.html``; empty for a single page), rendered once
+    per data version, locale and search (``flt``, its page included) and then kept;
+    ``results`` must be those of ``flt``."""
+
+    def render() -> Markup:
+        module: Any = current_app.jinja_env.get_template("programmes/_pagination.html").module
+        return Markup(module.pagination(flt, results, RESULTS_ID))
+
+    return memoize("talk_pagination_html", (current_locale(), flt), render)
+
+
 def _page_title(flt: ProgrammeFilter) -> str:
     parts = []
     if flt.q:
@@ -320,42 +398,29 @@ def search() -> ResponseReturnValue:
         return add_vary(redirect(canonical, 302))
     session = get_session()
     query = flt.query()
+    counts = memoize(
+        "talk_counts", query.terms, lambda: count_matches(session, query.terms), COUNTS_MEMO_SIZE
+    )
     if flt.q and not query.terms:
         results = None  # a text with no word in it: nothing to search
+        facets = TalkFacets({y: 0 for y in counts.years}, {c: 0 for c in SESSION_TYPES})
     else:
-        results = search_talks(session, query, flt.page, PER_PAGE)
+        results = memoize(
+            "talk_hits",
+            (query, flt.page),
+            lambda: search_talks(session, query, flt.page, PER_PAGE, counts),
+            HITS_MEMO_SIZE,
+        )
         if flt.page > results.pages:
             abort(404)
-    facets = facet_counts(session, query)
-    if results is None:
-        facets = type(facets)({y: 0 for y in facets.year}, {c: 0 for c in facets.session_type})
-    talks = []
-    snippets = {}
-    if results is not None and results.hits:
-        ids = [hit.presentation_id for hit in results.hits]
-        rows = {
-            p.id: p
-            for p in session.scalars(select(Presentation).where(col(Presentation.id).in_(ids)))
-        }
-        talks = load_talks([rows[i] for i in ids])
-        snippets = {hit.presentation_id: hit.snippet for hit in results.hits}
-        session_ids = {t.presentation.session_id for t in talks}
-        titles = dict(
-            session.execute(
-                select(col(ProgrammeSession.id), col(ProgrammeSession.title_text)).where(
-                    col(ProgrammeSession.id).in_(session_ids)
-                )
-            ).all()
-        )
-    else:
-        titles = {}
+        facets = counts.facets(query)
+    hits = results.hits if results is not None else []
+    cards = list(zip(talk_cards([hit.presentation_id for hit in hits]), hits, strict=True))
     total = results.total if results is not None else 0
     context = {
         "flt": flt,
         "results": results,
-        "talks": talks,
-        "snippets": snippets,
-        "session_titles": titles,
+        "cards": cards,
         "facets": facets,
         "page_title": _page_title(flt),
         "count_label": talks_count_label(total),
@@ -382,4 +447,6 @@ def _template_globals(state: BlueprintSetupState) -> None:
         PROGRAMME_CREDIT=CREDIT,
         PROGRAMME_CREDIT_URL=CREDIT_URL,
         programme_link=programme_link,
+        talk_facet_html=talk_facet_html,
+        talk_pagination_html=talk_pagination_html,
     )
