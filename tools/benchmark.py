@@ -25,6 +25,7 @@ machine's load average is printed at the start and the end. Sections:
 
 from __future__ import annotations
 
+import html
 import http.client
 import os
 import re
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import brotli
+from sqlalchemy import event
 from sqlmodel import Session
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +55,7 @@ from webapp.events.filters import EventFilter  # noqa: E402
 from webapp.events.loader import load_events  # noqa: E402
 from webapp.events.queries import result_statements  # noqa: E402
 
-from tools.fill_synthetic import fill  # noqa: E402
+from tools.fill_synthetic import fill, fill_talks  # noqa: E402
 from tools.nginx_conf import render  # noqa: E402
 
 TODAY = date(2026, 11, 22)
@@ -92,6 +94,9 @@ SCALE_URLS = [
     ("middle page", "/en/events/?page={middle}"),
     ("last page", "/en/events/?page={last}"),
     ("last page, type", "/en/events/?type=regional_workshop&page={last_type}"),
+    ("fragment, next after the middle page (cursor)", "{middle_next}"),
+    ("fragment, previous before the middle page (cursor)", "{middle_prev}"),
+    ("fragment, next to the last page, type (cursor)", "{last_type_next}"),
 ]
 
 
@@ -335,56 +340,145 @@ def section_weight(folder: Path, url: str) -> None:
     print(f"{'total':62} {'':>8} {total:15,} bytes (target 50 KB; today 154 KB)")
 
 
+def step_link(connection: http.client.HTTPConnection, path: str, rel: str) -> str:
+    """The htmx URL (``hx-get``, with its keyset cursor) of the "Previous page"
+    (``rel="prev"``) or "Next page" (``rel="next"``) link of the results at ``path``."""
+    body = request(connection, path, HTMX)[2].decode()
+    match = re.search(rf'<a rel="{rel}" href="[^"]+" hx-get="([^"]+)"', body)
+    assert match, (path, rel)
+    return html.unescape(match.group(1))
+
+
+def talk_cases() -> list[tuple[str, str, dict[str, str]]]:
+    """The programme search's cases on 100,000 synthetic talks (section 4): (name, path
+    template, headers); ``{talk_deep}`` is the middle page of the results for "data",
+    ``{talk_last}`` the last page without text."""
+    fragment = {"HX-Request": "true", "HX-Target": "talk-results", "HX-Trigger": "search-q"}
+    return [
+        ("talks: search + year filter", "/en/programmes/?q=data&year=2010-2019", {}),
+        ("talks: search, a rarer word", "/en/programmes/?q=provenance", {}),
+        ("talks: no text", "/en/programmes/", {}),
+        ("talks: no text, type", "/fr/programmes/?type=panel", {}),
+        ("talks: search fragment", "/de/programmes/?q=metadata&type=papers", fragment),
+        ("talks: deep page of a search", "/en/programmes/?q=data&page={talk_deep}", {}),
+        ("talks: last page, no text", "/en/programmes/?page={talk_last}", {}),
+        ("talks: person page (~50 talks)", "/es/programmes/people/synthetic-presenter-00000/", {}),
+    ]
+
+
+def latency(
+    connection: http.client.HTTPConnection,
+    pid: int,
+    path: str,
+    headers: dict[str, str],
+    samples: int,
+) -> tuple[float, float, float, float]:
+    """(first, p50, p99 in ms of wall time; server CPU ms per request, the mean over the
+    samples from ``/proc``) of ``samples`` sequential requests for ``path`` after a first
+    one. p99 is the nearest-rank percentile (with 200 samples, the 198th fastest): wall
+    time includes the waits of a shared machine, CPU time does not."""
+    started = time.perf_counter()
+    status, _, _ = request(connection, path, headers)
+    first = (time.perf_counter() - started) * 1000
+    assert status == 200, (path, status)
+    timings = []
+    cpu = cpu_seconds(pid)
+    for _ in range(samples):
+        started = time.perf_counter()
+        request(connection, path, headers)
+        timings.append((time.perf_counter() - started) * 1000)
+    cpu_ms = (cpu_seconds(pid) - cpu) * 1000 / samples
+    timings.sort()
+    p99 = timings[max(0, -(-99 * len(timings) // 100) - 1)]
+    return first, timings[len(timings) // 2], p99, cpu_ms
+
+
+def count_on_page(connection: http.client.HTTPConnection, path: str, noun: str) -> int:
+    """The number in the "N events" / "N talks" count of the page at ``path``."""
+    body = request(connection, path, {})[2].decode()
+    match = re.search(rf"([0-9,]+) {noun}", body)
+    assert match, (path, noun)
+    return int(match.group(1).replace(",", ""))
+
+
+def request_plans(app: Any, path: str, headers: dict[str, str]) -> list[tuple[float, str, str]]:
+    """The SELECT statements one in-process request for ``path`` runs (after one to warm
+    up), each as (ms, SQL, its ``EXPLAIN QUERY PLAN`` steps), slowest first."""
+    engine = get_engine(app)
+    seen: list[tuple[float, str, Any]] = []
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        conn.info["benchmark_started"] = time.perf_counter()
+
+    def after(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        elapsed = (time.perf_counter() - conn.info["benchmark_started"]) * 1000
+        seen.append((elapsed, statement, parameters))
+
+    client = app.test_client()
+    client.get(path, headers=headers)
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        client.get(path, headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    plans = []
+    with engine.connect() as connection:
+        for elapsed, statement, parameters in seen:
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            steps = "; ".join(str(row[-1]) for row in rows)
+            plans.append((elapsed, " ".join(statement.split()), steps))
+    return sorted(plans, reverse=True)
+
+
 def section_scale(folder: Path, quick: bool) -> None:
     """Section 4."""
     count = 20_000 if quick else 100_000
-    print(f"\n== 4. Scale: {count:,} synthetic events, one connection, uncached ==")
+    talks = 20_000 if quick else 100_000
+    print(f"\n== 4. Scale: {count:,} synthetic events, {talks:,} synthetic talks ==")
     url = f"sqlite:///{folder / 'scale.sqlite3'}"
     seconds = fill(url, count)
-    print(f"filled in {seconds:.1f} s")
-    print(
-        "talks: 100,000 synthetic talks are not generated yet (left for the programme"
-        " archive's own scale step); the bundled 2,598 talks are measured in section 1"
-    )
-    samples = 30 if quick else 100
-    with waitress("wsgi:app", site_env(folder, url, RESPONSE_CACHE_SIZE="0")) as (port, _):
+    print(f"events filled in {seconds:.1f} s")
+    seconds = fill_talks(url, talks)
+    print(f"talks filled in {seconds:.1f} s (by the programme loader, search index included)")
+    samples = 50 if quick else 200
+    print(f"one connection, uncached, {samples} requests per URL; {load()}")
+    env = site_env(folder, url, RESPONSE_CACHE_SIZE="0")
+    with waitress("wsgi:app", env) as (port, pid):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        print(f"{'URL':58} {'first ms':>9} {'p50 ms':>7} {'p99 ms':>7}  (target p99 ≤ 25)")
-        pages = {
+        print(
+            f"{'URL':70} {'first ms':>9} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms':>7}"
+            "  (target p99 ≤ 25)"
+        )
+        pages: dict[str, Any] = {
             "middle": count // 20 // 2,
             "last": -(-count // 20),
             "last_type": -(
-                -int(
-                    re.search(
-                        r"([0-9,]+) events",
-                        request(connection, "/en/events/?type=regional_workshop", {})[2].decode(),
-                    )
-                    .group(1)  # type: ignore[union-attr]
-                    .replace(",", "")
-                )
-                // 20
+                -count_on_page(connection, "/en/events/?type=regional_workshop", "events") // 20
             ),
+            "talk_deep": count_on_page(connection, "/en/programmes/?q=data", "talks") // 20 // 2,
+            "talk_last": -(-count_on_page(connection, "/en/programmes/", "talks") // 20),
         }
-        for name, template in SCALE_URLS:
+        pages["middle_next"] = step_link(connection, f"/en/events/?page={pages['middle']}", "next")
+        pages["middle_prev"] = step_link(connection, f"/en/events/?page={pages['middle']}", "prev")
+        pages["last_type_next"] = step_link(
+            connection, f"/en/events/?type=regional_workshop&page={pages['last_type'] - 1}", "next"
+        )
+        cases = [
+            (name, template, HTMX if name.startswith("fragment") else {})
+            for name, template in SCALE_URLS
+        ]
+        for name, template, headers in cases + talk_cases():
             path = template.format(**pages)
-            headers = HTMX if name.startswith("fragment") else {}
-            started = time.perf_counter()
-            status, _, _ = request(connection, path, headers)
-            first = (time.perf_counter() - started) * 1000
-            assert status == 200, (path, status)
-            timings = []
-            for _ in range(samples):
-                started = time.perf_counter()
-                request(connection, path, headers)
-                timings.append((time.perf_counter() - started) * 1000)
-            timings.sort()
-            p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
-            print(
-                f"{name + ': ' + path:58} {first:9.1f} {timings[len(timings) // 2]:7.1f} {p99:7.1f}"
-            )
+            first, p50, p99, cpu = latency(connection, pid, path, headers, samples)
+            print(f"{name + ': ' + path:70} {first:9.1f} {p50:7.1f} {p99:7.1f} {cpu:7.1f}")
         connection.close()
-    print("\nEXPLAIN QUERY PLAN of the result queries (SQLite):")
-    app = create_app({"DATABASE_URL": url, "IASSIST_TODAY": TODAY})
+    print(f"end of the measures; {load()}")
+    print("\nEXPLAIN QUERY PLAN of the event browser's result queries (SQLite):")
+    app = create_app({"DATABASE_URL": url, "IASSIST_TODAY": TODAY, "RESPONSE_CACHE_SIZE": 0})
     engine = get_engine(app)
     filters = [
         EventFilter(),
@@ -397,10 +491,27 @@ def section_scale(folder: Path, quick: bool) -> None:
     with engine.connect() as connection_:
         for flt in filters:
             for name, statement in result_statements(flt, TODAY).items():
+                # The seeks' cursor and the year counted over: the middle of the list.
+                statement = statement.params(
+                    cursor_year=2001,
+                    cursor_day=date(2001, 5, 3),
+                    cursor_slug="synthetic-050000",
+                    segment_year=2001,
+                    year_limit=(flt.year_to or 9999)
+                    if name in ("upcoming_after", "past_before")
+                    else (flt.year_from or 0),
+                )
                 sql = str(statement.compile(engine, compile_kwargs={"literal_binds": True}))
                 plan = connection_.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
                 steps = "; ".join(str(row[-1]) for row in plan)
                 print(f"  {flt.to_args() or 'no filter'!s:62} {name:20} {steps}")
+    print("\nThe programme search's statements, slowest first (in-process, SQLite):")
+    for name, template, headers in talk_cases():
+        path = template.format(**pages)
+        print(f"  {name}: {path}")
+        for elapsed, sql, steps in request_plans(app, path, headers)[:4]:
+            print(f"    {elapsed:7.1f} ms  {sql[:150]}")
+            print(f"               {steps}")
     engine.dispose()
 
 

@@ -1,16 +1,19 @@
 """The event browser's query parameters, parsed once into a validated :class:`EventFilter`.
 
 Parameters (all optional, each at most once): ``year`` (``2025``, or a range
-``2000-2009``), ``type`` (a kind code), ``region`` (a region code), ``page`` (1, 2, …).
-An empty value means "any" (the form's "All" option). Unknown parameters are ignored.
-Anything else is a :class:`FilterError`, which the view turns into a 400 page in the
-visitor's language.
+``2000-2009``), ``type`` (a kind code), ``region`` (a region code), ``page`` (1, 2, …),
+and ``after`` or ``before`` (a :class:`PageCursor`: where page ``page`` starts or ends, so
+that the server seeks to it in the index instead of counting rows up to it; the
+"Previous page" and "Next page" links of the htmx results carry one). An empty value means
+"any" (the form's "All" option). Unknown parameters are ignored. Anything else is a
+:class:`FilterError`, which the view turns into a 400 page in the visitor's language.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -23,6 +26,17 @@ YEAR = re.compile(r"^([0-9]{4})(?:-([0-9]{4}))?$")
 PAGE = re.compile(r"^[1-9][0-9]{0,4}$")
 MAX_VALUE_LENGTH = 40
 PARAMETERS = ("year", "type", "region", "page")
+#: The cursor parameters (:class:`PageCursor`) and their longest value (a slug has at most
+#: 80 characters, see :class:`webapp.events.models.Event`).
+CURSOR_PARAMETERS = ("after", "before")
+MAX_CURSOR_LENGTH = 120
+#: ``<section><year>.<sort day or "undated">.<slug>.<tag>``, e.g.
+#: ``p2001.2001-05-03.synthetic-012345.3fa9c2d1`` (see :class:`PageCursor`).
+CURSOR = re.compile(
+    r"^([up])([0-9]{4})\.([0-9]{4}-[0-9]{2}-[0-9]{2}|undated)\."
+    r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9a-f]{8})$"
+)
+UNDATED = "undated"
 
 
 class FilterError(ValueError):
@@ -60,6 +74,64 @@ def parse_year(value: str) -> tuple[int, int]:
 
 
 @dataclass(frozen=True)
+class RowKey:
+    """Where an event stands in the browser's order (:mod:`webapp.events.queries`):
+    ``section`` (``"u"``: upcoming or ongoing, ``"p"``: past), ``year`` (int), ``day`` (the
+    sort day, a ``date``, or None when the event's dates are unknown) and ``slug``."""
+
+    section: str
+    year: int
+    day: date | None
+    slug: str
+
+
+@dataclass(frozen=True)
+class PageCursor:
+    """A keyset cursor: page ``page`` of the filter starts right after the event ``key``
+    (``direction`` ``"after"``) or ends right before it (``"before"``).
+
+    ``tag`` (8 hex digits, :func:`webapp.events.queries.cursor_tag`) names the day and the
+    store's event counts the cursor was made for: the results honour a cursor only when
+    its tag is the current one, and otherwise count rows up to the page as without a
+    cursor, so a link made before a load or on another day still shows page ``page``.
+
+    In URLs (``after=`` or ``before=``): ``<u|p><year>.<YYYY-MM-DD|undated>.<slug>.<tag>``,
+    readable by a person, e.g. ``after=p2001.2001-05-03.synthetic-012345.3fa9c2d1``.
+    """
+
+    direction: str
+    key: RowKey
+    tag: str
+
+    @classmethod
+    def parse(cls, direction: str, value: str) -> PageCursor:
+        """The cursor ``value`` of the parameter ``direction`` (``"after"``/``"before"``).
+
+        Raises:
+            FilterError: ``value`` is not a cursor as described above (or names a day that
+                does not exist).
+        """
+        match = CURSOR.match(value)
+        day: date | None = None
+        if match and match.group(3) != UNDATED:
+            try:
+                day = date.fromisoformat(match.group(3))
+            except ValueError:
+                match = None
+        if not match:
+            raise FilterError(
+                direction,
+                _l("This link to a page of results is damaged; use the page numbers instead."),
+            )
+        key = RowKey(match.group(1), int(match.group(2)), day, match.group(4))
+        return cls(direction, key, match.group(5))
+
+    def __str__(self) -> str:
+        day = self.key.day.isoformat() if self.key.day else UNDATED
+        return f"{self.key.section}{self.key.year:04d}.{day}.{self.key.slug}.{self.tag}"
+
+
+@dataclass(frozen=True)
 class EventFilter:
     """A validated filter of the event browser.
 
@@ -68,6 +140,9 @@ class EventFilter:
         kind: a code of :data:`webapp.events.codes.KINDS` or None.
         region: a region code or None.
         page: the page number, from 1.
+        cursor: a :class:`PageCursor` locating ``page`` in the index, or None. It is not
+            part of the canonical URL (:meth:`to_args`): the page is the same with or
+            without it.
     """
 
     year_from: int | None = None
@@ -75,20 +150,23 @@ class EventFilter:
     kind: str | None = None
     region: str | None = None
     page: int = 1
+    cursor: PageCursor | None = None
 
     @classmethod
     def from_args(cls, args: MultiDict) -> EventFilter:
         """Parse request arguments.
 
         Raises:
-            FilterError: a parameter is repeated, too long, or not a valid value.
+            FilterError: a parameter is repeated, too long, or not a valid value; both
+                ``after`` and ``before`` are given.
         """
         values: dict[str, str] = {}
-        for name in PARAMETERS:
+        for name in PARAMETERS + CURSOR_PARAMETERS:
             given = args.getlist(name)
             if len(given) > 1:
                 raise FilterError(name, _l("This parameter may be given only once."))
-            if given and len(given[0]) > MAX_VALUE_LENGTH:
+            longest = MAX_CURSOR_LENGTH if name in CURSOR_PARAMETERS else MAX_VALUE_LENGTH
+            if given and len(given[0]) > longest:
                 raise FilterError(name, _l("This value is too long."))
             if given and given[0] != "":
                 values[name] = given[0]
@@ -106,7 +184,15 @@ class EventFilter:
             if not PAGE.match(values["page"]):
                 raise FilterError("page", _l("A page number is a whole number from 1."))
             page = int(values["page"])
-        return cls(year_from, year_to, kind, region, page)
+        cursor = None
+        if "after" in values and "before" in values:
+            raise FilterError(
+                "before", _l("A page can start after an event or end before one, not both.")
+            )
+        for name in CURSOR_PARAMETERS:
+            if name in values:
+                cursor = PageCursor.parse(name, values[name])
+        return cls(year_from, year_to, kind, region, page, cursor)
 
     @property
     def year(self) -> str | None:
@@ -134,15 +220,22 @@ class EventFilter:
 
     def to_args(self) -> dict[str, str]:
         """The URL query parameters, in canonical order, without empty ones (page 1 is
-        left out), so that a filtered view has one stable, shareable URL."""
+        left out) and without the cursor, so that a filtered view has one stable,
+        shareable URL."""
         args = {"year": self.year, "type": self.kind, "region": self.region}
         if self.page > 1:
             args["page"] = str(self.page)
         return {k: v for k, v in args.items() if v is not None}
 
     def with_page(self, page: int) -> EventFilter:
-        """The same filter on another page."""
-        return replace(self, page=page)
+        """The same filter on another page (without a cursor)."""
+        return replace(self, page=page, cursor=None)
+
+    def cursor_args(self, direction: str, key: RowKey, tag: str) -> dict[str, str]:
+        """:meth:`to_args` plus the cursor ``direction`` (``"after"``/``"before"``) of
+        ``key`` and ``tag``: the URL of this page found by seeking (see
+        :class:`PageCursor`)."""
+        return {**self.to_args(), direction: str(PageCursor(direction, key, tag))}
 
     def without(self, facet: str) -> EventFilter:
         """The same filter with one facet (``"year"``, ``"type"`` or ``"region"``) cleared,
@@ -152,4 +245,4 @@ class EventFilter:
             "type": {"kind": None},
             "region": {"region": None},
         }[facet]
-        return replace(self, page=1, **cleared)
+        return replace(self, page=1, cursor=None, **cleared)

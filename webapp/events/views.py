@@ -29,10 +29,13 @@ from webapp.events.display import event_cards
 from webapp.events.filters import EventFilter, FilterError
 from webapp.events.models import Event
 from webapp.events.queries import (
+    EventPage,
     Facets,
     count_undated,
+    cursor_tag,
     events_by_id,
     facet_counts,
+    list_segments,
     search_events,
 )
 from webapp.htmx import add_vary, push_url, render_fragment, trigger_id, wants_fragment
@@ -65,6 +68,31 @@ def page_links(page: int, pages: int, window: int = PAGE_WINDOW) -> list[int | N
         if links and number - (links[-1] or 0) > 1:
             links.append(None)
         links.append(number)
+    return links
+
+
+def step_links(flt: EventFilter, results: EventPage, tag: str) -> dict[str, dict[str, str]]:
+    """The "Previous page" and "Next page" links of ``results``: for each that exists
+    (``"prev"``, ``"next"``), ``{"href": URL, "hx": URL}``. ``href`` is the page's
+    canonical URL (``?page=N``: for a visitor without JavaScript, a new tab, a bookmark);
+    ``hx``, which htmx requests, adds the keyset cursor of the row next to it
+    (``before=`` this page's first event, ``after=`` its last), so that the server seeks
+    to that page in the index instead of counting the rows before it."""
+    links: dict[str, dict[str, str]] = {}
+    steps = (
+        ("prev", results.page - 1, "before", results.first),
+        ("next", results.page + 1, "after", results.last),
+    )
+    for name, number, direction, key in steps:
+        if not 1 <= number <= results.pages:
+            continue
+        target = flt.with_page(number)
+        href = url_for("events.browse", **cast(dict[str, Any], target.to_args()))
+        hx = href
+        if key is not None:
+            args = target.cursor_args(direction, key, tag)
+            hx = url_for("events.browse", **cast(dict[str, Any], args))
+        links[name] = {"href": href, "hx": hx}
     return links
 
 
@@ -101,11 +129,14 @@ def _page_title(flt: EventFilter) -> str:
 
 @bp.get("/")
 def browse() -> ResponseReturnValue:
-    """The event browser: ``GET /<locale>/events/?year=&type=&region=&page=``.
+    """The event browser: ``GET /<locale>/events/?year=&type=&region=&page=``, and
+    ``after=``/``before=`` (a keyset cursor, :class:`webapp.events.filters.PageCursor`).
 
     The full page, or only the results (plus out-of-band counts) for an htmx request aimed
-    at them (:func:`webapp.htmx.wants_fragment`). 400 for a bad parameter, 404 for a page
-    beyond the last.
+    at them (:func:`webapp.htmx.wants_fragment`). 400 for a bad parameter (a damaged
+    cursor included), 404 for a page beyond the last. A full page asked with a cursor is
+    redirected to the page's canonical URL (``?page=N``), which shows the same events;
+    the htmx results are answered from the cursor and push the canonical URL.
     """
     try:
         flt = EventFilter.from_args(request.args)
@@ -129,7 +160,13 @@ def browse() -> ResponseReturnValue:
     per_page = current_app.config["EVENTS_PER_PAGE"]
     if flt.page > max(1, -(-total // per_page)):
         abort(404)
-    results = search_events(session, flt, today(), per_page, total, rows)
+    tag = memoize("cursor_tag", today(), lambda: cursor_tag(rows, today()))
+    segments = memoize(
+        "event_segments",
+        (flt.with_page(1), today()),
+        lambda: list_segments(session, flt.with_page(1), today(), rows),
+    )
+    results = search_events(session, flt, today(), per_page, total, rows, tag, segments)
     cards = event_cards(results.ids, today(), lambda ids: events_by_id(session, ids))
     context = {
         "cards": cards,
@@ -142,6 +179,7 @@ def browse() -> ResponseReturnValue:
         "count_label": events_count_label(results.total),
         "results_id": RESULTS_ID,
         "page_links": page_links(results.page, results.pages),
+        "step_links": step_links(flt, results, tag),
         "undated": memoize("undated_counts", flt.with_page(1), lambda: count_undated(session, flt)),
         # The language switcher links to this view with these arguments (see
         # webapp.i18n.url_for_locale).

@@ -26,7 +26,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+    literal_column,
+)
 from sqlmodel import Field, SQLModel
 
 from webapp.programmes.codes import SESSION_TYPES
@@ -121,6 +129,16 @@ class Presentation(SQLModel, table=True):
         CheckConstraint(_TYPE_CHECK, name="ck_presentation_session_type"),
         CheckConstraint("number > 0", name="ck_presentation_number"),
         Index("ix_presentation_year_type", "year", "session_type"),
+        # The search's order without text (newest year first, programme order), whole and
+        # by session type: pages and counts read from an index, not sorted (issue 8).
+        Index("ix_presentation_order", literal_column("year").desc(), "session_number", "number"),
+        Index(
+            "ix_presentation_type_order",
+            "session_type",
+            literal_column("year").desc(),
+            "session_number",
+            "number",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
