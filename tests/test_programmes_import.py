@@ -139,6 +139,8 @@ def _resolve(source: dict, record: str):
 def _source_value(node: dict, name: str):
     if name == "url":
         return node.get("url") or node.get("path") or ""
+    if name == "language":
+        return node.get("language") or ""  # the files name no language: none given
     if name == "sessionFile":
         return "(HTML)" if "<a href=" in (node.get("sessionFile") or "") else None
     value = node.get(name)
@@ -175,7 +177,7 @@ def test_every_listed_fix_starts_from_a_value_the_source_really_has(reference_pr
     rules = {row["rule"].split(":")[0] for row in rows}
     for rule in ("day-wrong-year-corrected", "day-unreadable-kept-unknown", "key-typo",
                  "doi-stray-character-dropped", "doi-leading-digit-restored",
-                 "doi-resolver-prefix-dropped", "name-last-first-reordered",
+                 "doi-resolver-prefix-dropped", "name-last-first-reordered", "chair-last-first-reordered",
                  "name-several-people-split", "file-not-a-url-dropped",
                  "event-startDate-from-event-data", "event-endDate-from-event-data",
                  "event-conferenceYear-from-event-data"):
@@ -314,6 +316,8 @@ def _snapshot(app) -> dict:
         (lambda d: d["sessions"][5]["presentations"][0].update(recording="javascript:alert(1)"),
          "2024.json, session 6, presentation 1, field 'recording'"),
         (lambda d: d["sessions"][5].update(number=7), "2024.json, session 6, field 'number'"),
+        (lambda d: d["sessions"][3]["presentations"][1].update(language="French"),
+         "2024.json, session 4, presentation 2, field 'language'"),
         (lambda d: d.update(year=2023), "2024.json, programme, field 'year'"),
         (lambda d: d["sessions"][3]["presentations"][0]["presenters"][0].update(institution="x" * 1001),
          "2024.json, session 4, presentation 1, presenter 1, field 'institution'"),

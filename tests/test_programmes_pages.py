@@ -7,11 +7,13 @@ Expected values are literals read from the association's files
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
 
 import pytest
+from markupsafe import escape
 from sqlmodel import Session
 from webapp.db import get_engine
 from webapp.programmes.loader import PROGRAMMES_DIR, load_bundled_data
@@ -224,3 +226,96 @@ def test_reset_db_rebuilds_the_store_with_events_and_programmes(programmes_app):
     assert "Programmes loaded: 25 added" in result.output
     html = programmes_app.test_client().get("/en/programmes/?q=dataverse").get_data(as_text=True)
     assert '<mark>' in html
+
+
+def _dd(html: str, session: int, term: str) -> str:
+    section = re.search(rf'<section class="programme-session" id="session-{session}".*?</dl>', html, re.S).group(0)
+    return re.search(rf"<dt>{term}</dt><dd>(.*?)</dd>", section, re.S).group(1)
+
+
+def test_chairs_who_are_known_people_link_to_their_pages(programmes_client, reference_programmes):
+    # Values from the files: 2021 session 16 is chaired by "Lynda Kellam, Laurence Horton",
+    # both presenters in the programmes; 2011 session 26 by "William Block, Cornell
+    # Institute for Social and Economic Research (CISER)".
+    assert reference_programmes[2021]["sessions"][15]["chair"] == "Lynda Kellam, Laurence Horton"
+    two = _dd(programmes_client.get("/fr/programmes/2021/").get_data(as_text=True), 16, "Président·e de séance")
+    links = re.findall(r'<a href="(/fr/programmes/people/[^"]+/)">([^<]+)</a>', two)
+    assert [name for _, name in links] == ["Lynda Kellam", "Laurence Horton"]
+    assert _text(two) == "Lynda Kellam, Laurence Horton"  # the text as the programme gives it
+    for href, name in links:
+        page = programmes_client.get(href).get_data(as_text=True)
+        assert re.search(r"<h1>([^<]+)</h1>", page).group(1) == name
+    one = _dd(programmes_client.get("/en/programmes/2011/").get_data(as_text=True), 26, "Chair")
+    assert re.findall(r"<a [^>]*>([^<]+)</a>", one) == ["William Block"]
+    assert _text(one) == "William Block, Cornell Institute for Social and Economic Research (CISER)"
+
+
+def test_the_2005_chairs_written_last_first_read_first_last_and_link(programmes_client, reference_programmes):
+    # The 2005 file writes its chairs "Last, First": session 12 is chaired by "Green, Ann".
+    assert reference_programmes[2005]["sessions"][11]["chair"] == "Green, Ann"
+    chair = _dd(programmes_client.get("/en/programmes/2005/").get_data(as_text=True), 12, "Chair")
+    href = re.fullmatch(r'<a href="([^"]+)">Ann Green</a>', chair).group(1)
+    page = programmes_client.get(href).get_data(as_text=True)
+    assert "<h1>Ann Green</h1>" in page
+
+
+def test_a_chair_who_never_presented_stays_plain_text(programmes_client, reference_programmes):
+    # Nobody named Jackie Druery presents in any file: no page, no link, no guess.
+    presenters = {
+        " ".join((p.get("name") or "").casefold().split())
+        for source in reference_programmes.values()
+        for session in source["sessions"]
+        for talk in session.get("presentations") or []
+        for p in talk.get("presenters") or []
+    }
+    assert "jackie druery" not in presenters
+    chair = _dd(programmes_client.get("/en/programmes/2000/").get_data(as_text=True), 14, "Chair")
+    assert chair == "Jackie Druery (Northwestern University)"
+
+
+def test_talk_and_person_pages_follow_a_reload_and_keep_locale_and_host_apart(programmes_app, reference_programmes, tmp_path):
+    client = programmes_app.test_client()
+    talk = reference_programmes[2024]["sessions"][3]["presentations"][1]
+    url = "/en/programmes/2024/talks/4-2/"
+    person_url = re.search(r'<ul class="presenters">\s*<li><a href="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+    for _ in range(2):  # the second answer comes from what the first kept
+        before = client.get(url).get_data(as_text=True)
+        person_before = client.get(person_url).get_data(as_text=True)
+    old = html.unescape(talk["title"])
+    assert f'<h1 lang="en">{escape(old)}</h1>' in before and escape(old) in person_before
+    # Each locale and each host has its own page body (the cite line's link is absolute).
+    assert "<dt>Sitzung</dt>" in client.get("/de" + url[3:]).get_data(as_text=True)
+    assert "<dt>Session</dt>" in client.get(url).get_data(as_text=True)
+    links = {}
+    for host in ("localhost", "127.0.0.1"):
+        # 2000's first talk has no slide DOI: its citation links to its page here.
+        page = client.get("/en/programmes/2000/talks/1-1/", headers={"Host": host})
+        links[host] = re.search(r'<p class="cite">(.*?)</p>', page.get_data(as_text=True), re.S).group(1)
+    assert "http://localhost/en/programmes/" in links["localhost"]
+    assert "http://127.0.0.1/en/programmes/" in links["127.0.0.1"]
+    folder = tmp_path / "programmes"
+    shutil.copytree(PROGRAMMES_DIR, folder)
+    data = json.loads((folder / "2024.json").read_text(encoding="utf-8"))
+    data["sessions"][3]["presentations"][1]["title"] = "A corrected title"
+    (folder / "2024.json").write_text(json.dumps(data), encoding="utf-8")
+    with Session(get_engine(programmes_app)) as session:
+        load_bundled_data(session, programmes_dir=folder)
+    after = client.get(url).get_data(as_text=True)
+    assert '<h1 lang="en">A corrected title</h1>' in after
+    assert "A corrected title" in client.get(person_url).get_data(as_text=True)
+
+
+def test_the_talk_in_french_is_marked_as_french_everywhere(programmes_client, reference_programmes):
+    # 2018, session 3, talk 3 is the one talk whose title and abstract are in French.
+    talk = reference_programmes[2018]["sessions"][2]["presentations"][2]
+    assert talk["title"].startswith("La refonte de Géoindex+")
+    page = programmes_client.get("/en/programmes/2018/talks/3-3/").get_data(as_text=True)
+    assert re.search(r'<h1 lang="fr">La refonte de Géoindex\+', page)
+    assert '<div lang="fr"><p>Au Québec' in page
+    programme = programmes_client.get("/de/programmes/2018/").get_data(as_text=True)
+    assert re.search(r'href="/de/programmes/2018/talks/3-3/" lang="fr">La refonte', programme)
+    assert re.search(r'href="/de/programmes/2018/talks/3-2/" lang="en">', programme)
+    for headers in ({}, {"HX-Request": "true", "HX-Target": "talk-results", "HX-Trigger": "search-q"}):
+        found = programmes_client.get("/fr/programmes/?q=refonte+geoindex", headers=headers).get_data(as_text=True)
+        assert re.search(r'<h3 class="talk-title"><a href="/fr/programmes/2018/talks/3-3/" lang="fr">', found)
+        assert '<p class="snippet" lang="fr">' in found

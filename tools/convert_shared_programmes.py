@@ -31,6 +31,7 @@ with it the disagreement is listed as a fix. The rules (names of the ``rule`` co
   conference's year; a day that cannot be read as one date of the conference stays
   unknown (empty days are simply unknown and not listed).
 - ``key-typo``: a misspelt key (``moserator``).
+- ``chair-last-first-reordered``: the 2005 file's chairs, written ``Last, First``.
 - ``year-ignored``: a session or presentation ``year`` that is not the conference's.
 - ``doi-*``: DOIs given as a list, with a ``https://doi.org/`` prefix, with a stray
   character, or with the leading ``1`` missing; per-presenter DOIs (``doix``) become DOIs
@@ -44,6 +45,8 @@ with it the disagreement is listed as a fix. The rules (names of the ``rule`` co
   role notes ``(presenter)``, ``(co-author)``, titles ``Dr.`` and degrees dropped,
   ``et al`` dropped, an institution written into the name moved to the institution, a
   name that lists several people split into one presenter each, an empty name dropped.
+- ``record-language``: a talk not in English gets a ``language`` field (the files have
+  none; see :data:`TALK_LANGUAGES`).
 - ``record-*``: one-off corrections of a single record, each with its reason in the
   ``rule`` column.
 
@@ -115,6 +118,15 @@ NAME_RECORDS = {
         "Alina D.",
         "CDSP (Sciences Po, CNRS)",
         "surname initial run into the institution CDSP; see aliases.csv",
+    ),
+}
+
+#: Talks not in English, the programmes' language (the files record no language per
+#: talk): (file, record) -> (ISO 639 code, reason). Each becomes a ``language`` field.
+TALK_LANGUAGES = {
+    ("2018-Montreal.json", "session 3, presentation 3"): (
+        "fr",
+        "title and abstract written in French",
     ),
 }
 
@@ -408,7 +420,17 @@ def convert_presentation(
         "dois": dois,
         "files": convert_files(presentation.get("files") or [], file, record, fixes),
         "recording": convert_video(presentation.get("video") or "", file, record, fixes),
-    }
+    } | convert_language(file, record, fixes)
+
+
+def convert_language(file: str, record: str, fixes: Fixes) -> dict[str, str]:
+    """``{"language": code}`` for a talk of :data:`TALK_LANGUAGES` (listed as a fix),
+    else nothing (English)."""
+    if (file, record) not in TALK_LANGUAGES:
+        return {}
+    code, reason = TALK_LANGUAGES[(file, record)]
+    fixes.add(file, record, "language", None, code, f"record-language: {reason}")
+    return {"language": code}
 
 
 def convert_session(
@@ -430,6 +452,12 @@ def convert_session(
         url = convert_video(chair, file, record, fixes, name="chair")
         recording = recording or url
         chair = ""
+    if year == 2005 and chair.count(",") == 1:
+        # The 2005 file alone writes its chairs "Last, First" (as 2019 does its presenters).
+        last, first = (part.strip() for part in chair.split(","))
+        fixed = f"{first} {last}"
+        fixes.add(file, record, "chair", session.get("chair"), fixed, "chair-last-first-reordered")
+        chair = fixed
     webcast = (session.get("webcastLink") or "").strip()
     if webcast:
         if recording and recording != webcast:

@@ -60,6 +60,10 @@ ALIASES_FILE = DATA_DIR / "aliases.csv"
 DAYS_BEFORE = 7
 DOI = re.compile(r"^10\.\d{4,9}/[^\s<>\"]+$")
 URL = re.compile(r"^https?://[^\s<>\"]+$")
+#: A talk's language: an ISO 639 code (BCP 47 primary language subtag), lower case.
+LANGUAGE = re.compile(r"[a-z]{2,3}")
+#: The language of a talk whose record names none: the programmes are written in English.
+DEFAULT_LANGUAGE = "en"
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 FILE_NAME = re.compile(r"^([0-9]{4})\.json$")
 #: Longest text accepted per field, in characters (the columns' lengths, so that SQLite,
@@ -189,6 +193,7 @@ class PresentationRecord:
     dois: list[str]
     files: list[tuple[str, str]]
     recording_url: str | None
+    language: str = DEFAULT_LANGUAGE
 
 
 @dataclass
@@ -233,13 +238,15 @@ class _Reader:
     def fail(self, record: str | None, name: str | None, message: str) -> NoReturn:
         raise ProgrammeLoadError(self.file, record, name, message)
 
-    def obj(self, value: Any, record: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    def obj(
+        self, value: Any, record: str, keys: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         if not isinstance(value, dict):
             self.fail(record, None, "must be an object")
         for key in keys:
             if key not in value:
                 self.fail(record, key, "is missing")
-        unknown = sorted(set(value) - set(keys))
+        unknown = sorted(set(value) - set(keys) - set(optional))
         if unknown:
             self.fail(record, unknown[0], "is not a field of this record")
         return value
@@ -292,7 +299,10 @@ def _read_presentation(
     r: _Reader, value: Any, number: int, record: str, aliases: Aliases
 ) -> PresentationRecord:
     keys = ("number", "title", "abstract", "presenters", "dois", "files", "recording")
-    value = r.obj(value, record, keys)
+    value = r.obj(value, record, keys, optional=("language",))
+    language = value.get("language", DEFAULT_LANGUAGE)
+    if not isinstance(language, str) or not LANGUAGE.fullmatch(language):
+        r.fail(record, "language", f"{language!r} is not a language code (two or three letters)")
     r.number(value["number"], number, record)
     title = to_text(r.text(value["title"], record, "title", required=True))
     if not title:
@@ -329,6 +339,7 @@ def _read_presentation(
         dois=dois,
         files=r.files(value["files"], record),
         recording_url=r.url(value["recording"], record, "recording"),
+        language=language,
     )
 
 
@@ -615,6 +626,7 @@ def _insert_programme(
                         x.institution or "" for x in p.presenters
                     ).strip(),
                     "recording_url": p.recording_url,
+                    "language": p.language,
                 }
             )
     if files:

@@ -154,6 +154,9 @@ class Presentation(SQLModel, table=True):
     presenters_text: str = ""
     institutions_text: str = ""
     recording_url: str | None = Field(default=None, max_length=1000)
+    #: The language its title and abstract are written in (an ISO 639 code; the
+    #: programmes are in English, the converter lists the exceptions).
+    language: str = Field(default="en", max_length=8)
 
     @property
     def key(self) -> str:

@@ -9,11 +9,11 @@ conference's programme through the template global ``programme_link(event)``.
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
-from threading import Lock
 from typing import Any, cast
 
 from flask import (
@@ -43,6 +43,7 @@ from webapp.i18n import current_locale
 from webapp.memo import MISSING, keep, lookup, memoize
 from webapp.programmes.codes import CREDIT, CREDIT_URL, SESSION_TYPES, talks_count_label
 from webapp.programmes.filters import ProgrammeFilter
+from webapp.programmes.loader import person_key
 from webapp.programmes.models import (
     Person,
     Presentation,
@@ -136,63 +137,71 @@ def programme_link(event: Event) -> tuple[str, str] | None:
     return url_for("programmes.programme", year=year), label
 
 
-def _year_event(year: int) -> tuple[Programme, Event]:
-    session = get_session()
-    row = session.execute(
-        select(Programme, Event)
-        .join(Event, col(Event.id) == col(Programme.event_id))
-        .where(col(Programme.year) == year)
-    ).first()
-    if row is None:
-        abort(404)
-    return row[0], row[1]
+def _year_event(year: int) -> tuple[Programme, Event] | None:
+    """(programme, event) of ``year``, or None: looked up once per data version and year,
+    then kept (columns only; the event's translations are loaded with it)."""
+
+    def find() -> tuple[Programme, Event] | None:
+        row = (
+            get_session()
+            .execute(
+                select(Programme, Event)
+                .join(Event, col(Event.id) == col(Programme.event_id))
+                .where(col(Programme.year) == year)
+            )
+            .first()
+        )
+        return None if row is None else (row[0], row[1])
+
+    return memoize("programme_rows", year, find)
 
 
-#: ``app.extensions`` key of the rendered programme pages (see :func:`_page_cache`).
-PAGE_CACHE = "programme_pages"
-#: At most this many rendered programme pages are kept (25 programmes x 5 locales would be
-#: 125; a page is up to ~400 KB).
+#: What separates the people named in a chair or moderator text ("Ann Green (Yale
+#: University)", "Ann Green, Yale", "Ann Green and Bo Wandschneider"), kept in the text.
+_MENTION_SEPARATORS = re.compile(r"(\s*(?:[,;/&()]|\band\b)\s*)")
+
+
+def _person_slugs() -> dict[str, str]:
+    """{matching key of a spelling: person's slug} for every spelling the programmes give
+    a presenter (the alias file's variants included, since each is the spelling of some
+    presenter) and every person's shown name, leaving out a key two people share; once
+    per data version."""
+
+    def build() -> dict[str, str]:
+        rows = get_session().execute(
+            select(col(Presenter.name), col(Person.name), col(Person.slug)).join(
+                Person, col(Person.id) == col(Presenter.person_id)
+            )
+        )
+        found: dict[str, set[str]] = defaultdict(set)
+        for spelling, name, slug in rows:
+            found[person_key(spelling)].add(slug)
+            found[person_key(name)].add(slug)
+        # A key that two people share names neither of them.
+        return {key: next(iter(slugs)) for key, slugs in found.items() if len(slugs) == 1}
+
+    return memoize("person_slugs", None, build)
+
+
+def person_mentions(text: str) -> list[tuple[str, str | None]]:
+    """A chair or moderator text as the programme gives it, cut into parts (their
+    concatenation is ``text``): [(part, slug of the person's page or None)]. A part is
+    linked only when it is, whole, the name of a known person by the rule presenters are
+    matched with (:func:`webapp.programmes.loader.person_key`, then the spellings the
+    alias file merged), never by a fuzzy guess; separators, institutions and unknown
+    names have None."""
+    slugs = _person_slugs()
+    parts = _MENTION_SEPARATORS.split(text)
+    return [
+        (part, slugs.get(person_key(part)) if index % 2 == 0 and part else None)
+        for index, part in enumerate(parts)
+        if part
+    ]
+
+
+#: At most this many rendered programme bodies are kept per process (25 programmes x 5
+#: locales would be 125; a body is up to ~400 KB).
 PAGE_CACHE_SIZE = 40
-
-
-class _PageCache:
-    """Rendered programme pages, least recently used dropped first:
-    {(locale, year): (data version, HTML)}. Thread-safe (waitress serves with threads)."""
-
-    def __init__(self) -> None:
-        self.pages: OrderedDict[tuple[str, int], tuple[tuple, str]] = OrderedDict()
-        self.lock = Lock()
-
-    def get(self, key: tuple[str, int], version: tuple) -> str | None:
-        with self.lock:
-            found = self.pages.get(key)
-            if found is None or found[0] != version:
-                return None
-            self.pages.move_to_end(key)
-            return found[1]
-
-    def put(self, key: tuple[str, int], version: tuple, html: str) -> None:
-        with self.lock:
-            self.pages[key] = (version, html)
-            self.pages.move_to_end(key)
-            while len(self.pages) > PAGE_CACHE_SIZE:
-                self.pages.popitem(last=False)
-
-
-def _page_cache() -> _PageCache:
-    return cast(_PageCache, current_app.extensions.setdefault(PAGE_CACHE, _PageCache()))
-
-
-def _data_version(event: Event) -> tuple:
-    """What a programme page is computed from, in short: the fingerprints of every
-    programme (they cover the talks, and the people, whose names and pages follow from
-    all programmes and the alias file) and the facts of the page's event."""
-    fingerprints = tuple(
-        get_session().scalars(select(col(Programme.fingerprint)).order_by(col(Programme.year)))
-    )
-    facts = tuple(getattr(event, name) for name in Event.model_fields)
-    translations = tuple(sorted((t.locale, t.field, t.text) for t in event.translations))
-    return (fingerprints, facts, translations)
 
 
 @bp.get("/<int:year>/")
@@ -201,19 +210,25 @@ def programme(year: int) -> str:
     its type, chair, talks, presenters, abstracts (in ``<details>``) and links. 404 when
     there is no programme for that year.
 
-    The page changes only when the data does: it is rendered once per data version
-    (:func:`_data_version`) and locale, and kept (:class:`_PageCache`)."""
-    programme_row, event = _year_event(year)
-    key, version = (current_locale(), year), _data_version(event)
-    cached = _page_cache().get(key, version)
-    if cached is not None:
-        return cached
-    html = _render_programme(programme_row, event)
-    _page_cache().put(key, version, html)
-    return html
+    The body (block ``programme_body``) changes only when the data does: it is rendered
+    once per data version and locale, and kept (:func:`webapp.memo.memoize`, at most
+    :data:`PAGE_CACHE_SIZE`); the page around it is the site's chrome."""
+    found = _year_event(year)
+    if found is None:
+        abort(404)
+    programme_row, event = found
+    body = memoize(
+        "programme_bodies",
+        (current_locale(), year),
+        lambda: _render_programme(programme_row, event),
+        PAGE_CACHE_SIZE,
+    )
+    return render_template(
+        "programmes/programme.html", programme=programme_row, event=event, body=body
+    )
 
 
-def _render_programme(programme_row: Programme, event: Event) -> str:
+def _render_programme(programme_row: Programme, event: Event) -> Markup:
     session = get_session()
     sessions = session.scalars(
         select(ProgrammeSession)
@@ -237,43 +252,78 @@ def _render_programme(programme_row: Programme, event: Event) -> str:
         files[item.session_id].append(item)
     ordered = sorted(sessions, key=lambda s: (s.day is None, s.day or date.min, s.number))
     days = [(day, list(group)) for day, group in groupby(ordered, key=lambda s: s.day)]
-    return render_template(
+    html = render_fragment(
         "programmes/programme.html",
+        ["programme_body"],
         programme=programme_row,
         event=event,
         days=days,
         talks_by_session=talks_by_session,
         session_files=files,
     )
+    return Markup(html)
 
 
 @bp.get("/<int:year>/talks/<int:session_number>-<int:number>/")
 def talk(year: int, session_number: int, number: int) -> str:
     """One talk's page: title, abstract, presenters, session, conference, slides,
-    recording, a citation. 404 for an unknown talk."""
-    session = get_session()
-    presentation = session.scalars(
-        select(Presentation).where(
-            col(Presentation.year) == year,
-            col(Presentation.session_number) == session_number,
-            col(Presentation.number) == number,
-        )
-    ).first()
+    recording, a citation. 404 for an unknown talk.
+
+    The talk's row is looked up once per data version and URL; the page's body is
+    rendered once per data version, locale and host (the template's
+    ``cached_fragment``), from :func:`talk_page_data`."""
+    presentation = memoize(
+        "talk_rows",
+        (year, session_number, number),
+        lambda: (
+            get_session()
+            .scalars(
+                select(Presentation).where(
+                    col(Presentation.year) == year,
+                    col(Presentation.session_number) == session_number,
+                    col(Presentation.number) == number,
+                )
+            )
+            .first()
+        ),
+    )
     if presentation is None:
         abort(404)
-    programme_row, event = _year_event(year)
-    found = load_talks([presentation])[0]
-    found.session = session.get(ProgrammeSession, presentation.session_id)
-    return render_template("programmes/talk.html", talk=found, programme=programme_row, event=event)
+    return render_template("programmes/talk.html", p=presentation)
+
+
+def talk_page_data(presentation: Presentation) -> tuple[Talk, Programme, Event]:
+    """What a talk page's body shows besides the talk's row: the :class:`Talk` (its
+    presenters, links and session), its programme and its event."""
+    found = _year_event(presentation.year)
+    if found is None:  # the talk's row is of the same data version: cannot happen
+        abort(404)
+    talk_item = load_talks([presentation])[0]
+    talk_item.session = get_session().get(ProgrammeSession, presentation.session_id)
+    return talk_item, found[0], found[1]
 
 
 @bp.get("/people/<slug>/")
 def person(slug: str) -> str:
-    """A person's page: every talk they gave, newest first. 404 for an unknown slug."""
-    session = get_session()
-    found = session.scalars(select(Person).where(col(Person.slug) == slug)).first()
+    """A person's page: every talk they gave, newest first. 404 for an unknown slug.
+
+    The person's row is looked up once per data version and slug; the body is rendered
+    once per data version and locale (the template's ``cached_fragment``), from
+    :func:`person_page_data`."""
+    found = memoize(
+        "person_rows",
+        slug,
+        lambda: get_session().scalars(select(Person).where(col(Person.slug) == slug)).first(),
+    )
     if found is None:
         abort(404)
+    return render_template("programmes/person.html", person=found)
+
+
+def person_page_data(found: Person) -> tuple[list[Talk], list[str]]:
+    """(talks, institutions) of a person's page: every talk they gave, newest first, and
+    the institutions the programmes give for them, in that order, without repeats."""
+    session = get_session()
     presentations = session.scalars(
         select(Presentation)
         .join(Presenter, col(Presenter.presentation_id) == col(Presentation.id))
@@ -292,15 +342,13 @@ def person(slug: str) -> str:
             institution = presenter.institution
             if who.id == found.id and institution and institution not in institutions:
                 institutions.append(institution)
-    return render_template(
-        "programmes/person.html", person=found, talks=talks, institutions=institutions
-    )
+    return talks, institutions
 
 
-def _render_cards(ids: list[int]) -> dict[int, Markup]:
+def _render_cards(ids: list[int]) -> dict[int, tuple[Markup, str]]:
     """The result cards of the talks ``ids`` (the ``result_card`` macro of
-    ``templates/programmes/_talk.html``), rendered in the page's locale from three
-    queries; an id no longer in the store is left out."""
+    ``templates/programmes/_talk.html``) and their talks' languages, rendered in the
+    page's locale from three queries; an id no longer in the store is left out."""
     session = get_session()
     rows = {
         p.id: p for p in session.scalars(select(Presentation).where(col(Presentation.id).in_(ids)))
@@ -315,18 +363,19 @@ def _render_cards(ids: list[int]) -> dict[int, Markup]:
     )
     module: Any = current_app.jinja_env.get_template("programmes/_talk.html").module
     return {
-        cast(int, t.presentation.id): Markup(
-            module.result_card(t, titles[t.presentation.session_id])
+        cast(int, t.presentation.id): (
+            Markup(module.result_card(t, titles[t.presentation.session_id])),
+            t.presentation.language,
         )
         for t in talks
     }
 
 
-def talk_cards(ids: list[int]) -> list[Markup]:
-    """The result cards of the talks ``ids``, in order, as HTML: each rendered once per
-    data version and locale and then kept (:mod:`webapp.memo`), so a page of results
-    costs a look-up per talk; the query's snippet is not part of a card. An id no longer
-    in the store is left out."""
+def talk_cards(ids: list[int]) -> list[tuple[Markup, str]]:
+    """The result cards of the talks ``ids``, in order, as (HTML, the talk's language
+    code): each rendered once per data version and locale and then kept
+    (:mod:`webapp.memo`), so a page of results costs a look-up per talk; the query's
+    snippet is not part of a card. An id no longer in the store is left out."""
     locale = current_locale()
     cards = {i: lookup("talk_cards", (locale, i)) for i in ids}
     missing = [i for i, card in cards.items() if card is MISSING]
@@ -449,4 +498,7 @@ def _template_globals(state: BlueprintSetupState) -> None:
         programme_link=programme_link,
         talk_facet_html=talk_facet_html,
         talk_pagination_html=talk_pagination_html,
+        talk_page_data=talk_page_data,
+        person_mentions=person_mentions,
+        person_page_data=person_page_data,
     )
