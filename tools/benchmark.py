@@ -28,6 +28,7 @@ from __future__ import annotations
 import html
 import http.client
 import os
+import random
 import re
 import shutil
 import socket
@@ -369,24 +370,28 @@ def talk_cases() -> list[tuple[str, str, dict[str, str]]]:
 def latency(
     connection: http.client.HTTPConnection,
     pid: int,
-    path: str,
+    paths: list[str],
     headers: dict[str, str],
     samples: int,
 ) -> tuple[float, float, float, float]:
     """(first, p50, p99 in ms of wall time; server CPU ms per request, the mean over the
-    samples from ``/proc``) of ``samples`` sequential requests for ``path`` after a first
-    one. p99 is the nearest-rank percentile (with 200 samples, the 198th fastest): wall
-    time includes the waits of a shared machine, CPU time does not."""
+    samples from ``/proc``) of ``samples`` sequential requests after a first one, for
+    ``paths`` in turn (one path: the same URL again and again, with what the site keeps
+    per data version already computed; many: distinct URLs, each new to the process).
+    p99 is the nearest-rank percentile (with 200 samples, the 198th fastest): wall time
+    includes the waits of a shared machine, CPU time does not."""
     started = time.perf_counter()
-    status, _, _ = request(connection, path, headers)
+    status, _, _ = request(connection, paths[0], headers)
     first = (time.perf_counter() - started) * 1000
-    assert status == 200, (path, status)
+    assert status == 200, (paths[0], status)
     timings = []
     cpu = cpu_seconds(pid)
-    for _ in range(samples):
+    for number in range(1, samples + 1):
+        path = paths[number % len(paths)]
         started = time.perf_counter()
-        request(connection, path, headers)
+        status, _, _ = request(connection, path, headers)
         timings.append((time.perf_counter() - started) * 1000)
+        assert status == 200, (path, status)
     cpu_ms = (cpu_seconds(pid) - cpu) * 1000 / samples
     timings.sort()
     p99 = timings[max(0, -(-99 * len(timings) // 100) - 1)]
@@ -401,9 +406,11 @@ def count_on_page(connection: http.client.HTTPConnection, path: str, noun: str) 
     return int(match.group(1).replace(",", ""))
 
 
-def request_plans(app: Any, path: str, headers: dict[str, str]) -> list[tuple[float, str, str]]:
-    """The SELECT statements one in-process request for ``path`` runs (after one to warm
-    up), each as (ms, SQL, its ``EXPLAIN QUERY PLAN`` steps), slowest first."""
+def request_plans(url: str, path: str, headers: dict[str, str]) -> list[tuple[float, str, str]]:
+    """The SELECT statements that a request for ``path`` runs in a fresh process of the
+    site on the store at ``url`` (nothing kept yet: the cold path), each as (ms, SQL, its
+    ``EXPLAIN QUERY PLAN`` steps), slowest first."""
+    app = create_app({"DATABASE_URL": url, "IASSIST_TODAY": TODAY, "RESPONSE_CACHE_SIZE": 0})
     engine = get_engine(app)
     seen: list[tuple[float, str, Any]] = []
 
@@ -414,12 +421,10 @@ def request_plans(app: Any, path: str, headers: dict[str, str]) -> list[tuple[fl
         elapsed = (time.perf_counter() - conn.info["benchmark_started"]) * 1000
         seen.append((elapsed, statement, parameters))
 
-    client = app.test_client()
-    client.get(path, headers=headers)
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
     try:
-        client.get(path, headers=headers)
+        app.test_client().get(path, headers=headers)
     finally:
         event.remove(engine, "before_cursor_execute", before)
         event.remove(engine, "after_cursor_execute", after)
@@ -431,6 +436,7 @@ def request_plans(app: Any, path: str, headers: dict[str, str]) -> list[tuple[fl
             rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
             steps = "; ".join(str(row[-1]) for row in rows)
             plans.append((elapsed, " ".join(statement.split()), steps))
+    engine.dispose()
     return sorted(plans, reverse=True)
 
 
@@ -473,8 +479,32 @@ def section_scale(folder: Path, quick: bool) -> None:
         ]
         for name, template, headers in cases + talk_cases():
             path = template.format(**pages)
-            first, p50, p99, cpu = latency(connection, pid, path, headers, samples)
+            first, p50, p99, cpu = latency(connection, pid, [path], headers, samples)
             print(f"{name + ': ' + path:70} {first:9.1f} {p50:7.1f} {p99:7.1f} {cpu:7.1f}")
+        # Distinct URLs, each new to the process: nothing of the page is kept yet (its
+        # event cards, its ranked talks), only what the filter shares with others.
+        rng = random.Random(8)
+        distinct = [
+            (
+                "events: deep pages, each new",
+                [f"/en/events/?page={n}" for n in rng.sample(range(2, pages["last"]), samples)],
+            ),
+            (
+                "talks: a search's pages, each new",
+                [
+                    f"/en/programmes/?q=data&page={n}"
+                    for n in rng.sample(range(2, pages["talk_deep"] * 2), samples)
+                ],
+            ),
+            (
+                "talks: a search by each year, each new",
+                [f"/en/programmes/?q=metadata&year={year}" for year in range(1974, 2026)],
+            ),
+        ]
+        for name, paths in distinct:
+            first, p50, p99, cpu = latency(connection, pid, paths, {}, len(paths) - 1)
+            example = paths[0] + " …"
+            print(f"{name + ': ' + example:70} {first:9.1f} {p50:7.1f} {p99:7.1f} {cpu:7.1f}")
         connection.close()
     print(f"end of the measures; {load()}")
     print("\nEXPLAIN QUERY PLAN of the event browser's result queries (SQLite):")
@@ -505,11 +535,14 @@ def section_scale(folder: Path, quick: bool) -> None:
                 plan = connection_.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
                 steps = "; ".join(str(row[-1]) for row in plan)
                 print(f"  {flt.to_args() or 'no filter'!s:62} {name:20} {steps}")
-    print("\nThe programme search's statements, slowest first (in-process, SQLite):")
+    print(
+        "\nThe programme search's statements, slowest first (the first request of a fresh"
+        " process, in-process, SQLite):"
+    )
     for name, template, headers in talk_cases():
         path = template.format(**pages)
         print(f"  {name}: {path}")
-        for elapsed, sql, steps in request_plans(app, path, headers)[:4]:
+        for elapsed, sql, steps in request_plans(url, path, headers)[:4]:
             print(f"    {elapsed:7.1f} ms  {sql[:150]}")
             print(f"               {steps}")
     engine.dispose()

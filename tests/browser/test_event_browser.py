@@ -378,6 +378,57 @@ def test_page_two_loads_in_place_and_matches_the_server_rendered_page(page, live
     other.close()
 
 
+def test_next_and_previous_page_step_in_place_by_cursor_and_keep_page_urls(page, live_server):
+    open_browser(page)
+    page.evaluate("window.__marker = 42")
+    pagination = page.locator("#event-results .pagination")
+    by_number = {}
+    for number in (2, 3):
+        other = page.context.new_page()
+        other.goto(f"{EVENTS}?page={number}")
+        by_number[number] = other.locator("#event-results .event-title").all_inner_texts()
+        other.close()
+
+    # "Next page" is fetched by htmx with a cursor (the last event of this page), but the
+    # address bar shows the page's own URL.
+    next_link = pagination.get_by_role("link", name="Next page")
+    assert next_link.get_attribute("href") == f"{EVENTS}?page=2"
+    assert re.fullmatch(rf"{EVENTS}\?page=2&after=[up][0-9]{{4}}\..+\.[0-9a-f]{{8}}", next_link.get_attribute("hx-get"))
+    before = results_text(page)
+    next_link.click()
+    wait_for_new_results(page, before)
+    assert page.url == f"{live_server.url}{EVENTS}?page=2"
+    assert page.locator("#event-results .event-title").all_inner_texts() == by_number[2]
+
+    before = results_text(page)
+    pagination.get_by_role("link", name="Next page").click()
+    wait_for_new_results(page, before)
+    assert page.url == f"{live_server.url}{EVENTS}?page=3"
+    expect(page.locator("#event-results ol.event-list")).to_have_attribute("start", str(2 * PER_PAGE + 1))
+    assert page.locator("#event-results .event-title").all_inner_texts() == by_number[3]
+
+    previous = pagination.get_by_role("link", name="Previous page")
+    assert "before=" in previous.get_attribute("hx-get")
+    before = results_text(page)
+    previous.click()
+    wait_for_new_results(page, before)
+    assert page.url == f"{live_server.url}{EVENTS}?page=2"
+    assert page.locator("#event-results .event-title").all_inner_texts() == by_number[2]
+    assert page.evaluate("window.__marker") == 42, "a full page load happened"
+
+    # Reloading the pushed URL shows the same page.
+    page.reload()
+    assert page.locator("#event-results .event-title").all_inner_texts() == by_number[2]
+
+
+def test_without_javascript_next_page_is_a_plain_link_to_the_page(page_nojs):
+    page_nojs.goto(EVENTS)
+    page_nojs.locator("#event-results .pagination").get_by_role("link", name="Next page").click()
+    page_nojs.wait_for_load_state()
+    assert page_nojs.url.endswith(f"{EVENTS}?page=2")
+    assert page_nojs.locator("#event-results ol.event-list").get_attribute("start") == str(PER_PAGE + 1)
+
+
 # --- 7. a quiet console -----------------------------------------------------------------
 
 
