@@ -94,3 +94,30 @@ def test_init_db_leaves_an_old_table_as_it_is(tmp_path):
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0
     assert {c["name"] for c in inspect(get_engine(app)).get_columns("event")} == {"id", "slug", "title"}
+
+
+def test_serve_rebuilds_a_store_that_older_models_made(tmp_path):
+    """A store made before a column and an index were added (the programmes' language,
+    the search's order index) is rebuilt when the site starts, instead of failing with a
+    500 on every programme page; init-db names what is missing."""
+    from webapp.db import schema_drift
+    from webapp.programmes.models import Presentation
+    from webapp.serve import prepare
+
+    app = make_app(tmp_path)
+    prepare(app)
+    assert schema_drift(app) == []
+    with get_engine(app).begin() as connection:
+        connection.execute(text("DROP INDEX ix_presentation_order"))
+        connection.execute(text("ALTER TABLE presentation DROP COLUMN language"))
+    get_engine(app).dispose()
+    assert schema_drift(app) == ["presentation.language", "index ix_presentation_order"]
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert "presentation.language, index ix_presentation_order" in result.output
+    assert "reset-db" in result.output
+    prepare(app)
+    assert schema_drift(app) == []
+    with Session(get_engine(app)) as session:
+        assert session.exec(select(func.count()).select_from(Presentation)).one() == 2598
+        assert session.exec(select(func.count()).select_from(Event)).one() > 60
+    assert app.test_client().get("/en/programmes/2018/").status_code == 200

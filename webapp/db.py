@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app, g
-from sqlalchemy import BigInteger, event
+from sqlalchemy import BigInteger, event, inspect
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
@@ -214,6 +214,26 @@ def create_schema(app: Flask | None = None) -> None:
     SQLModel.metadata.create_all(get_engine(app))
 
 
+def schema_drift(app: Flask | None = None) -> list[str]:
+    """What the store lacks of the current models, in tables that exist: columns
+    (``"presentation.language"``) and named indexes (``"index ix_presentation_order"``).
+    An empty list when the store's tables match the models (missing tables are
+    :func:`create_schema`'s business). Read with SQLAlchemy's inspector, on SQLite and
+    PostgreSQL alike."""
+    engine = get_engine(app)
+    inspector = inspect(engine)
+    existing = set(inspector.get_table_names())
+    drift: list[str] = []
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name not in existing:
+            continue
+        columns = {column["name"] for column in inspector.get_columns(table.name)}
+        drift += [f"{table.name}.{c.name}" for c in table.columns if c.name not in columns]
+        indexes = {index["name"] for index in inspector.get_indexes(table.name)}
+        drift += [f"index {i.name}" for i in table.indexes if i.name and i.name not in indexes]
+    return drift
+
+
 def add_store_loader(app: Flask, name: str, load: StoreLoader) -> None:
     """Register ``load`` (called with a session on a fresh, empty store; it adds the
     bundled data and returns a report to print) to run when :func:`rebuild_store`
@@ -268,6 +288,12 @@ def register_commands(app: Flask) -> None:
     def init_db() -> None:
         """Create the database tables that do not exist yet."""
         create_schema(app)
+        drift = schema_drift(app)
+        if drift:
+            click.echo(
+                f"The store lacks {', '.join(drift)} of the current models: run "
+                "`make reset-db` (or `make serve`, which rebuilds it)."
+            )
         click.echo(f"Database ready: {_database_name(app)}")
 
     @app.cli.command("reset-db")

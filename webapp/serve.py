@@ -21,7 +21,7 @@ from waitress.server import create_server
 from webapp import create_app
 from webapp.brochures.store import BrochureError, build_missing
 from webapp.config import ConfigError, serve_settings
-from webapp.db import create_schema, get_engine
+from webapp.db import create_schema, get_engine, rebuild_store, schema_drift
 from webapp.events.models import Event
 from webapp.programmes.loader import has_programmes, load_bundled_data
 from webapp.security import waitress_errors
@@ -43,7 +43,8 @@ def create_site_server(app: Flask, **settings: Any) -> Any:
 
 
 def prepare(app: Flask) -> None:
-    """Create the schema, load the bundled data on first run (events and programmes, see
+    """Create the schema (rebuilding a store that older models made, see
+    :func:`webapp.db.schema_drift`), load the bundled data on first run (events and programmes, see
     :func:`webapp.programmes.loader.load_bundled_data`), and build the brochure
     PDFs that are missing or stale (:func:`webapp.brochures.store.build_missing`; a
     failure is logged, the site still starts).
@@ -52,6 +53,15 @@ def prepare(app: Flask) -> None:
         webapp.events.loader.LoadError: the bundled data has a bad row.
     """
     create_schema(app)
+    drift = schema_drift(app)
+    if drift:
+        # The store holds nothing that is not bundled data or rebuilt from it: a store
+        # made by older models is rebuilt (all or nothing) rather than served with errors.
+        app.logger.warning(
+            "The store lacks %s of the current models: rebuilding it", ", ".join(drift)
+        )
+        for name, report in rebuild_store(app):
+            app.logger.warning("%s: %s", name, report)
     with Session(get_engine(app)) as session:
         no_events = session.exec(select(func.count()).select_from(Event)).one() == 0
         if no_events or not has_programmes(session):
