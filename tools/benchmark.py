@@ -116,6 +116,43 @@ def programme_cases() -> list[tuple[str, str, dict[str, str]]]:
     ]
 
 
+#: Words a visitor might search the programmes for; typed letter by letter from the third
+#: letter on, each prefix is a search new to the process (:func:`typed_searches`).
+TYPED_WORDS = (
+    "metadata", "archive", "census", "survey", "repository", "curation", "harmonization",
+    "visualization", "preservation", "licensing", "geospatial", "dataverse", "provenance",
+    "citation", "training", "confidentiality",
+)  # fmt: skip
+
+
+def typed_searches(locale: str, extra: str) -> list[str]:
+    """Paths of the programme search for every prefix of :data:`TYPED_WORDS` from three
+    letters (``/en/programmes/?q=met&year=2010-2019`` …), each distinct, as a visitor's
+    typing makes them; ``extra`` is appended to each query string."""
+    return [
+        f"/{locale}/programmes/?q={word[:n]}{extra}"
+        for word in TYPED_WORDS
+        for n in range(3, len(word) + 1)
+    ]
+
+
+def p50_p95(port: int, paths: list[str], headers: dict[str, str]) -> tuple[float, float]:
+    """(p50, p95) wall-clock milliseconds of requests for ``paths`` in order, one
+    keep-alive connection (nearest rank)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    timings = []
+    for path in paths:
+        started = time.perf_counter()
+        status, _, _ = request(connection, path, headers)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert status == 200, (path, status)
+    connection.close()
+    timings.sort()
+    return timings[len(timings) // 2], timings[
+        min(len(timings) - 1, -(-len(timings) * 95 // 100) - 1)
+    ]
+
+
 def load_programme_data(session: Session) -> None:
     """Add the bundled programmes to a store that holds the bundled events."""
     from webapp.programmes.cli import load_programmes
@@ -277,6 +314,20 @@ def section_render(folder: Path, url: str, hello: tuple[int, int]) -> float:
                 f"  {name:24} {cold:11.2f} {cold / hello_ms:8.1f} {warm:10.2f} "
                 f"{warm / hello_ms:8.1f}"
             )
+        print(
+            "latency through waitress, one connection, uncached (target p95 ≤ 20 ms);"
+            " 'typed' = every prefix of 16 words, each a search new to the process:"
+        )
+        fragment = programme_cases()[2][2]
+        for name, paths, headers in [
+            ("search + year, repeated", ["/en/programmes/?q=data&year=2010-2019"] * 200, {}),
+            ("largest programme page", ["/en/programmes/2025/"] * 200, {}),
+            ("typed search + year", typed_searches("en", "&year=2010-2019"), {}),
+            ("typed search fragment", typed_searches("fr", "&type=papers"), fragment),
+            ("event fragment, repeated", [RENDER_CASES[2][1]] * 200, HTMX),
+        ]:
+            p50, p95 = p50_p95(uncached[0], paths, headers)
+            print(f"  {name:26} {len(paths):4} requests  p50 {p50:6.2f} ms  p95 {p95:6.2f} ms")
     return hello_ms
 
 
