@@ -72,9 +72,10 @@ def test_every_page_has_lang_content_language_and_alternates(client, locale, pag
     html = response.get_data(as_text=True)
     assert f'<html lang="{locale}">' in html
     assert response.headers["Content-Language"] == locale
+    # Absolute, as search engines require of hreflang alternates.
     for code in LOCALES:
-        assert f'<link rel="alternate" hreflang="{code}" href="/{code}{page}">' in html
-    assert f'<link rel="alternate" hreflang="x-default" href="/en{page}">' in html
+        assert f'<link rel="alternate" hreflang="{code}" href="http://localhost/{code}{page}">' in html
+    assert f'<link rel="alternate" hreflang="x-default" href="http://localhost/en{page}">' in html
 
 
 @pytest.mark.parametrize("locale", LOCALES)

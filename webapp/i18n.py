@@ -143,11 +143,15 @@ def collation_key(text: str) -> tuple[str, str]:
     return (base.casefold(), text)
 
 
-def url_for_locale(code: str, query: Mapping[str, str] | None = None) -> str:
+def url_for_locale(
+    code: str, query: Mapping[str, str] | None = None, external: bool = False
+) -> str:
     """The current page's URL in locale ``code``, with the same path and either ``query``
     (a view's canonical query parameters, passed by the template) or else the request's
-    own query string. Only for a request that matched a route with a locale. Built once
-    per page and locale, then kept (:func:`webapp.memo.memoize`).
+    own query string; ``external``: absolute, with scheme and host (as ``hreflang``
+    alternates must be, Google Search Central, "Tell Google about localized versions of
+    your page"). Only for a request that matched a route with a locale. Built once per
+    page and locale, then kept (:func:`webapp.memo.memoize`).
 
     Raises:
         RuntimeError: the request matched no route.
@@ -161,18 +165,19 @@ def url_for_locale(code: str, query: Mapping[str, str] | None = None) -> str:
         request.endpoint,
         tuple(sorted((request.view_args or {}).items())),
         tuple(query.items()) if query is not None else request.query_string,
+        (request.scheme, request.environ.get("HTTP_HOST"), request.root_path) if external else None,
     )
-    return memoize("locale_urls", key, lambda: _url_for_locale(code, query))
+    return memoize("locale_urls", key, lambda: _url_for_locale(code, query, external))
 
 
-def _url_for_locale(code: str, query: Mapping[str, str] | None) -> str:
+def _url_for_locale(code: str, query: Mapping[str, str] | None, external: bool) -> str:
     assert request.endpoint is not None
     args: dict[str, Any] = dict(request.view_args or {})
     args["lang_code"] = code
     if query is not None:
         args.update(query)
-        return url_for(request.endpoint, **args)
-    url = url_for(request.endpoint, **args)
+        return url_for(request.endpoint, _external=external, **args)
+    url = url_for(request.endpoint, _external=external, **args)
     if request.query_string:
         url += "?" + request.query_string.decode("utf-8", "replace")
     return url
