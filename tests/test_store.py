@@ -93,7 +93,10 @@ def test_init_db_leaves_an_old_table_as_it_is(tmp_path):
     make_old_store(app)
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0
-    assert {c["name"] for c in inspect(get_engine(app)).get_columns("event")} == {"id", "slug", "title"}
+    columns = {c["name"] for c in inspect(get_engine(app)).get_columns("event")}
+    assert columns == {"id", "slug", "title"}
+    # It says what the store lacks and how to move it on.
+    assert "event.theme" in result.output and "reset-db" in result.output
 
 
 def test_serve_rebuilds_a_store_that_older_models_made(tmp_path):

@@ -12,6 +12,7 @@ that the server seeks to it in the index instead of counting rows up to it; the
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -73,6 +74,67 @@ def parse_year(value: str) -> tuple[int, int]:
     return year_from, year_to
 
 
+def single_values(args: MultiDict, limits: Mapping[str, int]) -> dict[str, str]:
+    """The parameters named in ``limits`` ({name: longest value in characters}) that
+    ``args`` gives a non-empty value, each at most once: {name: value}. Shared by every
+    page that reads filters from its URL (the event browser, the programme search).
+
+    Raises:
+        FilterError: a parameter is repeated, or its value is longer than its limit.
+    """
+    values: dict[str, str] = {}
+    for name, longest in limits.items():
+        given = args.getlist(name)
+        if len(given) > 1:
+            raise FilterError(name, _l("This parameter may be given only once."))
+        if given and len(given[0]) > longest:
+            raise FilterError(name, _l("This value is too long."))
+        if given and given[0] != "":
+            values[name] = given[0]
+    return values
+
+
+def parse_page(value: str | None) -> int:
+    """The ``page`` parameter (``"1"``, ``"2"``, … ASCII digits, at most 5) as an int;
+    1 when absent (None).
+
+    Raises:
+        FilterError: not a whole number from 1.
+    """
+    if value is None:
+        return 1
+    if not PAGE.match(value):
+        raise FilterError("page", _l("A page number is a whole number from 1."))
+    return int(value)
+
+
+class YearBounds:
+    """The ``year`` filter of a filter dataclass that has ``year_from`` and ``year_to``
+    (inclusive, int | None), as URLs and readers write it."""
+
+    year_from: int | None
+    year_to: int | None
+
+    @property
+    def year(self) -> str | None:
+        """The year parameter as it appears in URLs (``"2025"`` or ``"2000-2009"``)."""
+        if self.year_from is None:
+            return None
+        if self.year_from == self.year_to:
+            return str(self.year_from)
+        return f"{self.year_from}-{self.year_to}"
+
+    @property
+    def year_label(self) -> str | None:
+        """The year filter as a reader sees it: ``"2025"``, or a range with an en dash,
+        ``"2000–2009"``."""
+        if self.year_from is None:
+            return None
+        if self.year_from == self.year_to:
+            return str(self.year_from)
+        return f"{self.year_from}\u2013{self.year_to}"
+
+
 @dataclass(frozen=True)
 class RowKey:
     """Where an event stands in the browser's order (:mod:`webapp.events.queries`):
@@ -132,7 +194,7 @@ class PageCursor:
 
 
 @dataclass(frozen=True)
-class EventFilter:
+class EventFilter(YearBounds):
     """A validated filter of the event browser.
 
     Attributes:
@@ -160,16 +222,11 @@ class EventFilter:
             FilterError: a parameter is repeated, too long, or not a valid value; both
                 ``after`` and ``before`` are given.
         """
-        values: dict[str, str] = {}
-        for name in PARAMETERS + CURSOR_PARAMETERS:
-            given = args.getlist(name)
-            if len(given) > 1:
-                raise FilterError(name, _l("This parameter may be given only once."))
-            longest = MAX_CURSOR_LENGTH if name in CURSOR_PARAMETERS else MAX_VALUE_LENGTH
-            if given and len(given[0]) > longest:
-                raise FilterError(name, _l("This value is too long."))
-            if given and given[0] != "":
-                values[name] = given[0]
+        values = single_values(
+            args,
+            {name: MAX_VALUE_LENGTH for name in PARAMETERS}
+            | {name: MAX_CURSOR_LENGTH for name in CURSOR_PARAMETERS},
+        )
         year_from = year_to = None
         if "year" in values:
             year_from, year_to = parse_year(values["year"])
@@ -179,11 +236,7 @@ class EventFilter:
         region = values.get("region")
         if region is not None and region not in region_codes():
             raise FilterError("region", _l("This is not one of IASSIST's regions."))
-        page = 1
-        if "page" in values:
-            if not PAGE.match(values["page"]):
-                raise FilterError("page", _l("A page number is a whole number from 1."))
-            page = int(values["page"])
+        page = parse_page(values.get("page"))
         cursor = None
         if "after" in values and "before" in values:
             raise FilterError(
@@ -193,25 +246,6 @@ class EventFilter:
             if name in values:
                 cursor = PageCursor.parse(name, values[name])
         return cls(year_from, year_to, kind, region, page, cursor)
-
-    @property
-    def year(self) -> str | None:
-        """The year parameter as it appears in URLs (``"2025"`` or ``"2000-2009"``)."""
-        if self.year_from is None:
-            return None
-        if self.year_from == self.year_to:
-            return str(self.year_from)
-        return f"{self.year_from}-{self.year_to}"
-
-    @property
-    def year_label(self) -> str | None:
-        """The year filter as a reader sees it: ``"2025"``, or a range with an en dash,
-        ``"2000–2009"``."""
-        if self.year_from is None:
-            return None
-        if self.year_from == self.year_to:
-            return str(self.year_from)
-        return f"{self.year_from}\u2013{self.year_to}"
 
     @property
     def is_filtered(self) -> bool:

@@ -17,7 +17,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from werkzeug.datastructures import MultiDict
 
-from webapp.events.filters import MAX_VALUE_LENGTH, PAGE, FilterError, parse_year
+from webapp.events.filters import (
+    MAX_VALUE_LENGTH,
+    FilterError,
+    YearBounds,
+    parse_page,
+    parse_year,
+    single_values,
+)
 from webapp.programmes.codes import SESSION_TYPES
 from webapp.programmes.search import TalkQuery, clean_query, parse_query
 
@@ -27,7 +34,7 @@ PARAMETERS = ("q", "year", "type", "page")
 
 
 @dataclass(frozen=True)
-class ProgrammeFilter:
+class ProgrammeFilter(YearBounds):
     """A validated filter of the programme search.
 
     Attributes:
@@ -51,54 +58,26 @@ class ProgrammeFilter:
         Raises:
             FilterError: a parameter is repeated, too long, or not a valid value.
         """
-        values: dict[str, str] = {}
-        for name in PARAMETERS:
-            given = args.getlist(name)
-            if len(given) > 1:
-                raise FilterError(name, _l("This parameter may be given only once."))
-            if not given or given[0] == "":
-                continue
-            value = given[0]
-            if name == "q":
-                if len(value) > 4 * MAX_QUERY_LENGTH:
-                    raise FilterError("q", _too_long())
-                value = clean_query(value)
-                if len(value) > MAX_QUERY_LENGTH:
-                    raise FilterError("q", _too_long())
-            elif len(value) > MAX_VALUE_LENGTH:
-                raise FilterError(name, _l("This value is too long."))
-            if value:
-                values[name] = value
+        # The raw text may be longer than the limit: control characters and runs of
+        # spaces are dropped before it is measured (up to four times the limit).
+        if len(args.get("q", "")) > 4 * MAX_QUERY_LENGTH:
+            raise FilterError("q", _too_long())
+        values = single_values(
+            args, {name: MAX_VALUE_LENGTH for name in PARAMETERS} | {"q": 4 * MAX_QUERY_LENGTH}
+        )
+        if "q" in values:
+            values["q"] = clean_query(values["q"])
+            if len(values["q"]) > MAX_QUERY_LENGTH:
+                raise FilterError("q", _too_long())
         year_from = year_to = None
         if "year" in values:
             year_from, year_to = parse_year(values["year"])
         session_type = values.get("type")
         if session_type is not None and session_type not in SESSION_TYPES:
             raise FilterError("type", _l("This is not one of the session types."))
-        page = 1
-        if "page" in values:
-            if not PAGE.match(values["page"]):
-                raise FilterError("page", _l("A page number is a whole number from 1."))
-            page = int(values["page"])
-        return cls(values.get("q", ""), year_from, year_to, session_type, page)
-
-    @property
-    def year(self) -> str | None:
-        """The year parameter as in URLs (``"2025"`` or ``"2000-2009"``)."""
-        if self.year_from is None:
-            return None
-        if self.year_from == self.year_to:
-            return str(self.year_from)
-        return f"{self.year_from}-{self.year_to}"
-
-    @property
-    def year_label(self) -> str | None:
-        """The year filter as a reader sees it (a range with an en dash)."""
-        if self.year_from is None:
-            return None
-        if self.year_from == self.year_to:
-            return str(self.year_from)
-        return f"{self.year_from}\u2013{self.year_to}"
+        return cls(
+            values.get("q", ""), year_from, year_to, session_type, parse_page(values.get("page"))
+        )
 
     @property
     def is_filtered(self) -> bool:
